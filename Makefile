@@ -1,0 +1,62 @@
+# RNN Lab. The two commands: `make lab` (learn) and `make test` (check everything).
+# Every target installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NB     ?= workspace
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: help install lab run test export check-export release grade execute bench clean
+
+help:
+	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
+	@echo "make run      execute every notebook headless into build/ (MIDI, WAV, figures)"
+	@echo "make test     unit tests + nbval replay of every notebook"
+	@echo "make release  write the learner version into dist/"
+	@echo "make grade NB=path/to/notebook-or-folder   grade learner notebooks"
+	@echo "make export   regenerate helpers/graded/ from the notebooks' graded cells"
+	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
+	@echo "make bench    run the benchmark scripts"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/python -m helpers.release workspace --keep
+	$(BIN)/jupyter lab --notebook-dir=workspace
+
+run: $(STAMP)
+	$(BIN)/python -m helpers.execute --all --out build/notebooks
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
+
+export: $(STAMP)
+	$(BIN)/python -m helpers.export
+
+check-export: $(STAMP)
+	$(BIN)/python -m helpers.export --check
+
+release: $(STAMP)
+	$(BIN)/python -m helpers.release dist
+
+grade: $(STAMP)
+	$(BIN)/python -m helpers.grade $(NB)
+
+execute: $(STAMP)
+	$(BIN)/python -m helpers.execute $(NB) --inplace
+
+bench: $(STAMP)
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,149 @@
+"""The feedback machinery shared by every notebook's checks.
+
+A check is a function ``body(fn, report)`` registered under its exercise's name with
+``@exercise("rnn_cell_forward")``. It calls the learner's function through ``report.call``
+and states facts with ``report.require`` / ``report.shape`` / ``report.close``; each fact
+that holds prints one line, the first that fails stops the check with a hint.
+
+The decorated check, called from a notebook as ``check_rnn_cell_forward(rnn_cell_forward)``:
+
+- prints ``not implemented yet`` (and does not raise) while the function still raises
+  ``NotImplementedError``, so an untouched learner notebook runs to the end;
+- raises :class:`CheckFailed` (an ``AssertionError``) whose message is the hint otherwise;
+- prints a summary line when everything passed.
+
+``outcome(name, fn)`` runs the same body silently-safe for the grader and returns an
+:class:`Outcome` instead of raising.
+"""
+from dataclasses import dataclass
+from functools import wraps
+
+import numpy as np
+
+REGISTRY: dict = {}
+
+
+class CheckFailed(AssertionError):
+    """A check found a mistake; ``hint`` names the probable cause."""
+
+    def __init__(self, exercise: str, hint: str):
+        super().__init__(f"{exercise}: {hint}")
+        self.exercise, self.hint = exercise, hint
+
+
+class NotImplementedYet(Exception):
+    """The learner's function still raises NotImplementedError."""
+
+
+@dataclass
+class Outcome:
+    exercise: str
+    status: str  # "passed", "failed" or "not implemented"
+    checks_passed: int
+    hint: str = ""
+
+
+class Report:
+    """Collects the facts checked for one exercise and prints one line per fact."""
+
+    def __init__(self, exercise: str, verbose: bool = True):
+        self.exercise, self.verbose, self.passed = exercise, verbose, 0
+
+    def ok(self, what: str) -> None:
+        self.passed += 1
+        if self.verbose:
+            print(f"  ✓ {what}")
+
+    def fail(self, hint: str):
+        raise CheckFailed(self.exercise, hint)
+
+    def call(self, fn, *args, **kwargs):
+        """Call the learner's function, turning its exceptions into clear feedback."""
+        try:
+            return fn(*args, **kwargs)
+        except NotImplementedError as err:
+            raise NotImplementedYet(str(err)) from None
+        except CheckFailed:
+            raise
+        except Exception as err:  # the learner's code crashed: say how, not where we are
+            self.fail(f"calling {getattr(fn, '__name__', 'your function')} raised "
+                      f"{type(err).__name__}: {err}")
+
+    def require(self, condition, what: str, hint: str) -> None:
+        if not condition:
+            self.fail(hint)
+        self.ok(what)
+
+    def shape(self, value, shape, what: str, hint: str = "") -> None:
+        got = np.shape(value)
+        if tuple(got) != tuple(shape):
+            self.fail(hint or f"{what} has shape {tuple(got)}, expected {tuple(shape)}")
+        self.ok(f"{what} has shape {tuple(shape)}")
+
+    def close(self, got, want, what: str, hint: str = "", atol: float = 1e-7, rtol: float = 1e-6):
+        got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        if got.shape != want.shape:
+            self.fail(f"{what} has shape {got.shape}, expected {want.shape}")
+        if not np.allclose(got, want, atol=atol, rtol=rtol):
+            diff = float(np.max(np.abs(got - want)))
+            self.fail((hint + " " if hint else "") + f"({what} is off by up to {diff:.3g})")
+        self.ok(f"{what} matches the reference")
+
+
+def exercise(name: str, points=None):
+    """Register ``body(fn, report)`` as the check of exercise ``name``."""
+
+    def decorate(body):
+        REGISTRY[name] = body
+
+        @wraps(body)
+        def check(fn):
+            report = Report(name)
+            try:
+                body(fn, report)
+            except NotImplementedYet:
+                print(f"⏳ {name}: not implemented yet")
+                return None
+            except CheckFailed as err:
+                print(f"✗ {name}: {err.hint}")
+                raise CheckFailed(name, err.hint) from None
+            print(f"✅ {name}: all {report.passed} checks passed")
+            return None
+
+        check.__name__ = f"check_{name}"
+        check.exercise = name
+        return check
+
+    return decorate
+
+
+def outcome(name: str, fn) -> Outcome:
+    """Run exercise ``name``'s check on ``fn`` and report instead of raising."""
+    report = Report(name, verbose=False)
+    if fn is None:
+        return Outcome(name, "failed", 0, f"no function named {name} is defined")
+    try:
+        REGISTRY[name](fn, report)
+    except NotImplementedYet:
+        return Outcome(name, "not implemented", report.passed, "not implemented yet")
+    except CheckFailed as err:
+        return Outcome(name, "failed", report.passed, err.hint)
+    except Exception as err:
+        return Outcome(name, "failed", report.passed, f"{type(err).__name__}: {err}")
+    return Outcome(name, "passed", report.passed)
+
+
+_EXPECTED: dict = {}
+
+
+def expected_arrays(module: str) -> dict:
+    """The reference outputs exported for ``module`` (``helpers/checks/expected/<module>.npz``)."""
+    if module not in _EXPECTED:
+        from ..paths import ROOT
+        path = ROOT / "helpers" / "checks" / "expected" / f"{module}.npz"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run `make export` (instructor) "
+                                    "or copy the course's helpers/ folder again (learner)")
+        with np.load(path) as data:
+            _EXPECTED[module] = {k: data[k] for k in data.files}
+    return _EXPECTED[module]

@@ -1,0 +1,71 @@
+"""Run notebooks headless with progress, for ``make run`` and for refreshing stored outputs.
+
+    python -m helpers.execute --all --out build/notebooks   # the main job (make run)
+    python -m helpers.execute notebooks/3_emojify.ipynb --inplace  # refresh one notebook
+
+The kernel is this Python (the course's .venv), started in the notebook's own folder.
+"""
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .course import NOTEBOOKS
+from .paths import NOTEBOOKS as NB_DIR
+
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+class ProgressClient(NotebookClient):
+    """A NotebookClient that prints one line per code cell it runs."""
+
+    label = ""
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        if cell.cell_type == "code":
+            total = len(self.nb.cells)
+            print(f"  {self.label} [{cell_index + 1}/{total}] running ...", flush=True)
+        return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+
+
+def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress: bool = True,
+            cwd: Path | None = None) -> nbformat.NotebookNode:
+    nb = nbformat.read(str(path), as_version=4)
+    os.environ.update(QUIET_ENV)
+    client = (ProgressClient if progress else NotebookClient)(
+        nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+        interrupt_on_timeout=True,
+        resources={"metadata": {"path": str(cwd or Path(path).parent)}})
+    client.label = Path(path).name
+    client.execute()
+    return nb
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Execute course notebooks headless.")
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--all", action="store_true", help="every course notebook, in order")
+    parser.add_argument("--out", type=Path, help="folder for the executed copies")
+    parser.add_argument("--inplace", action="store_true", help="overwrite the notebooks' outputs")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    args = parser.parse_args(argv)
+    paths = [NB_DIR / nb.file for nb in NOTEBOOKS] if args.all else args.notebooks
+    if not paths or (args.out is None) == (not args.inplace):
+        parser.error("give notebooks (or --all) and exactly one of --out / --inplace")
+    for path in paths:
+        start = time.perf_counter()
+        print(f"{path.name}: executing", flush=True)
+        nb = execute(path, timeout=args.timeout)
+        target = path if args.inplace else args.out / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(target))
+        print(f"{path.name}: done in {time.perf_counter() - start:.0f} s -> {target}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

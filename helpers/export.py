@@ -1,0 +1,127 @@
+"""Export every graded function from the instructor notebooks into ``helpers/graded/``.
+
+    python -m helpers.export          # (re)write the generated files
+    python -m helpers.export --check  # exit 1 and list what is stale, write nothing
+
+Per notebook with a ``module`` (see ``helpers.course``) this produces:
+
+- ``helpers/graded/<module>.py``: the ``# EXPORT`` cells and the graded cells, in order,
+  with the solution markers dropped, under a "generated, do not edit" banner;
+- ``helpers/checks/expected/<module>.npz``: reference outputs that the checks compare a
+  learner's function against, computed by ``helpers.checks.<module>.expected(graded)``;
+
+and, for the whole course, ``helpers/checks/manifest.json`` (exercises and points per
+notebook), which the grader reads.
+"""
+import argparse
+import ast
+import importlib
+import json
+import sys
+import types
+
+import numpy as np
+
+from . import nbcells
+from .course import NOTEBOOKS
+from .paths import NOTEBOOKS as NB_DIR, ROOT
+
+GRADED_DIR = ROOT / "helpers" / "graded"
+EXPECTED_DIR = ROOT / "helpers" / "checks" / "expected"
+MANIFEST = ROOT / "helpers" / "checks" / "manifest.json"
+DEFAULT_POINTS = 10
+
+
+def banner(nb_file: str) -> str:
+    return (f'"""Generated from notebooks/{nb_file} by `python -m helpers.export`: do not edit.\n\n'
+            f"Edit the graded cells of the notebook instead, then run `make export`.\n\"\"\"\n")
+
+
+def module_source(nb_file: str) -> tuple[str, list[str]]:
+    """The generated module's text and its graded function names."""
+    path = NB_DIR / nb_file
+    nb = nbcells.read(path)
+    parts, names = [banner(nb_file)], []
+    for index, cell in enumerate(nb.cells):
+        name = nbcells.graded_name(cell)
+        if name is None and not nbcells.is_export(cell):
+            continue
+        code = nbcells.code_without_markers(cell.source).rstrip() + "\n"
+        where = f"{nb_file}, cell {index}"
+        tree = ast.parse(code, filename=where)
+        if name is not None:
+            if not nbcells.solution_blocks(cell.source, where):
+                raise nbcells.MarkerError(f"{where}: graded cell {name} has no solution block")
+            defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            if name not in defined:
+                raise nbcells.MarkerError(f"{where}: '# GRADED FUNCTION: {name}' but no def {name}(...)")
+            names.append(name)
+        parts.append(code)
+    text = "\n\n".join(parts)
+    if names:
+        text += "\n\n__all__ = " + repr(names) + "\n"
+    return text, names
+
+
+def load_source(module: str, text: str) -> types.ModuleType:
+    mod = types.ModuleType(f"helpers.graded.{module}")
+    mod.__file__ = str(GRADED_DIR / f"{module}.py")
+    exec(compile(text, mod.__file__, "exec"), mod.__dict__)
+    return mod
+
+
+def same_arrays(path, arrays: dict) -> bool:
+    if not path.exists():
+        return False
+    with np.load(path) as old:
+        if set(old.files) != set(arrays):
+            return False
+        return all(old[k].shape == np.shape(v) and np.array_equal(old[k], v) for k, v in arrays.items())
+
+
+def run(check: bool) -> list[str]:
+    """Export everything; return the paths that were (or, with ``check``, would be) changed."""
+    changed, manifest = [], {}
+    for nb in NOTEBOOKS:
+        if nb.module is None:
+            continue
+        text, names = module_source(nb.file)
+        target = GRADED_DIR / f"{nb.module}.py"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            changed.append(str(target.relative_to(ROOT)))
+            if not check:
+                target.write_text(text, encoding="utf-8")
+        checks = importlib.import_module(f"helpers.checks.{nb.module}")
+        points = getattr(checks, "POINTS", {})
+        manifest[nb.file] = [{"name": n, "points": points.get(n, DEFAULT_POINTS)} for n in names]
+        if hasattr(checks, "expected"):
+            arrays = checks.expected(load_source(nb.module, text))
+            npz = EXPECTED_DIR / f"{nb.module}.npz"
+            if not same_arrays(npz, arrays):
+                changed.append(str(npz.relative_to(ROOT)))
+                if not check:
+                    np.savez_compressed(npz, **arrays)
+    manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != manifest_text:
+        changed.append(str(MANIFEST.relative_to(ROOT)))
+        if not check:
+            MANIFEST.write_text(manifest_text, encoding="utf-8")
+    return changed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    args = parser.parse_args(argv)
+    GRADED_DIR.mkdir(parents=True, exist_ok=True)
+    EXPECTED_DIR.mkdir(parents=True, exist_ok=True)
+    changed = run(args.check)
+    if args.check and changed:
+        print("Stale generated files (run `make export`):\n  " + "\n  ".join(changed))
+        return 1
+    print("export: " + (("wrote " + ", ".join(changed)) if changed else "everything up to date"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
