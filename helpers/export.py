@@ -85,6 +85,9 @@ def run(check: bool) -> list[str]:
     for nb in NOTEBOOKS:
         if nb.module is None:
             continue
+        if not (NB_DIR / nb.file).exists():
+            print(f"export: notebooks/{nb.file} does not exist yet, skipped")
+            continue
         text, names = module_source(nb.file)
         target = GRADED_DIR / f"{nb.module}.py"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
