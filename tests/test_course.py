@@ -1,0 +1,106 @@
+"""Course-wide rules: layout, notebook hygiene, generated files up to date."""
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import nbcells
+from helpers.course import NOTEBOOKS
+from helpers.checks import core
+
+ROOT = Path(__file__).resolve().parent.parent
+NB_PATHS = [ROOT / "notebooks" / nb.file for nb in NOTEBOOKS]
+GRADED_NBS = [nb for nb in NOTEBOOKS if nb.module]
+
+
+def test_required_layout_exists():
+    for name in ("notebooks", "helpers", "data", "tests", "environment.yml", "README.md",
+                 "pyproject.toml", "Makefile", ".ci/run", "LICENSE", "data/README.md"):
+        assert (ROOT / name).exists(), f"{name} is missing"
+    for path in NB_PATHS:
+        assert path.exists(), f"course notebook {path.name} is missing"
+
+
+def test_generated_files_are_up_to_date():
+    """helpers/graded, the check fixtures and the manifest match the notebooks."""
+    run = subprocess.run([sys.executable, "-m", "helpers.export", "--check"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("path", NB_PATHS, ids=lambda p: p.stem)
+def test_notebook_is_saved_executed_with_the_python3_kernel(path):
+    nb = nbcells.read(path)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert code, "no code"
+    unrun = [i for i, c in enumerate(code) if c.execution_count is None]
+    assert not unrun, f"code cells {unrun} have no stored execution (run `make execute NB={path}`)"
+    assert "setup(" in code[0].source, "the first code cell must call helpers.notebook.setup(seed=...)"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"stored outputs contain errors: {[e.ename for e in errors]}"
+
+
+@pytest.mark.parametrize("path", NB_PATHS, ids=lambda p: p.stem)
+def test_notebooks_never_import_the_generated_solutions(path):
+    for cell in nbcells.read(path).cells:
+        if cell.cell_type == "code":
+            assert "helpers.graded" not in cell.source and "helpers import graded" not in cell.source
+
+
+def test_runtime_helpers_never_import_the_generated_solutions():
+    """The learner release ships helpers/ without graded/: nothing there may need it."""
+    allowed = {"export.py"}  # writes it; never imports it
+    for path in (ROOT / "helpers").rglob("*.py"):
+        if "graded" in path.parts or path.name in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+            assert not any("graded" in n for n in names), f"{path.relative_to(ROOT)} imports graded code"
+
+
+@pytest.mark.parametrize("nb", GRADED_NBS, ids=lambda nb: nb.module)
+def test_every_graded_function_has_a_check_and_a_check_cell(nb):
+    import importlib
+    checks = importlib.import_module(f"helpers.checks.{nb.module}")
+    cells = nbcells.read(ROOT / "notebooks" / nb.file).cells
+    graded = [(i, nbcells.graded_name(c)) for i, c in enumerate(cells) if nbcells.graded_name(c)]
+    assert graded, "a graded notebook without graded cells"
+    for index, name in graded:
+        assert name in core.REGISTRY, f"no @exercise({name!r}) in helpers/checks/{nb.module}.py"
+        assert hasattr(checks, f"check_{name}")
+        later = [c.source for c in cells[index + 1:] if c.cell_type == "code"]
+        assert later and re.search(rf"\bcheck_{name}\(\s*{name}\s*\)", later[0]), \
+            f"the code cell after {name} must run check_{name}({name})"
+
+
+def test_manifest_lists_every_graded_function_once():
+    manifest = json.loads((ROOT / "helpers/checks/manifest.json").read_text())
+    for nb in GRADED_NBS:
+        names = [e["name"] for e in manifest[nb.file]]
+        cells = nbcells.read(ROOT / "notebooks" / nb.file).cells
+        assert names == [nbcells.graded_name(c) for c in cells if nbcells.graded_name(c)]
+        assert all(e["points"] > 0 for e in manifest[nb.file])
+
+
+def test_data_readme_names_every_data_file():
+    listed = subprocess.run(["git", "ls-files", "data"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    readme = (ROOT / "data/README.md").read_text(encoding="utf-8")
+    missing = [f for f in listed if f != "data/README.md" and Path(f).name not in readme]
+    assert not missing, f"data/README.md does not name: {missing}"
+
+
+def test_readme_shows_the_two_commands_first():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_code = re.search(r"```(?:bash|sh)?\n(.*?)```", text, re.S)
+    assert first_code, "README.md has no command block"
+    assert "make lab" in first_code.group(1) and "make test" in first_code.group(1)
