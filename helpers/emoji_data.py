@@ -1,0 +1,176 @@
+"""The Emojify sentence set, its five labels, and predictions from any trained classifier.
+
+    from helpers.emoji_data import load_sentences, label_to_emoji
+    X_train, Y_train = load_sentences("train")   # list of 300 str, (300,) int64 labels 0-4
+    X_test, Y_test = load_sentences("test")      # 120 sentences never seen in training
+
+Labels, in this order: 0 ❤️ love, 1 ⚾ sports, 2 😄 happy, 3 😞 sad, 4 🍴 food.
+The CSV files (``data/emoji/{train,test}.csv``, header ``sentence,label``) were written for
+this course and are CC0. A malformed row, a label outside 0-4 or an empty sentence raises
+:class:`SentenceFileError` naming the file and line.
+
+``predict_emoji(model, sentences, encode)`` works outside the notebook with whatever turns
+sentences into the model's input (``encode``) and whatever has a ``predict(x, verbose=0)``
+method that returns class probabilities (a Keras model, or :class:`SoftmaxClassifier` for the
+numpy Emojifier-V1's ``W`` and ``b``).
+"""
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import emoji
+import numpy as np
+
+from .paths import DATA
+
+LABELS = ("love", "sports", "happy", "sad", "food")
+EMOJI_NAMES = (":red_heart:", ":baseball:", ":grinning_face_with_smiling_eyes:",
+               ":disappointed_face:", ":fork_and_knife:")
+EMOJI = tuple(emoji.emojize(name) for name in EMOJI_NAMES)
+N_CLASSES = len(LABELS)
+SPLITS = ("train", "test")
+HEADER = ["sentence", "label"]
+
+
+class SentenceFileError(ValueError):
+    """A sentence file with a bad header or row; the message names the file and line."""
+
+
+def sentence_file(split: str) -> Path:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    return DATA / "emoji" / f"{split}.csv"
+
+
+def read_sentences(path) -> tuple[list[str], np.ndarray]:
+    """Read a ``sentence,label`` CSV: ``(sentences, labels)`` with labels ``(m,)`` int64 in 0-4."""
+    path = Path(path)
+    sentences, labels = [], []
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header != HEADER:
+            raise SentenceFileError(f"{path}, line 1: expected the header 'sentence,label', got {header!r}")
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                raise SentenceFileError(f"{path}, line {line}: empty line")
+            if len(row) != 2:
+                raise SentenceFileError(f"{path}, line {line}: expected 2 fields (sentence,label), "
+                                        f"got {len(row)}: {row!r}")
+            sentence, label = row[0].strip(), row[1].strip()
+            if not sentence:
+                raise SentenceFileError(f"{path}, line {line}: the sentence is empty")
+            if not re.fullmatch(r"[0-9]+", label) or int(label) >= N_CLASSES:
+                raise SentenceFileError(f"{path}, line {line}: label {row[1]!r} is not an integer "
+                                        f"from 0 to {N_CLASSES - 1}")
+            sentences.append(sentence)
+            labels.append(int(label))
+    if not sentences:
+        raise SentenceFileError(f"{path}: no sentences after the header")
+    return sentences, np.array(labels, dtype=np.int64)
+
+
+def load_sentences(split: str) -> tuple[list[str], np.ndarray]:
+    """The course's ``"train"`` (300) or ``"test"`` (120) sentences and their labels (int 0-4)."""
+    return read_sentences(sentence_file(split))
+
+
+def label_to_emoji(label: int) -> str:
+    """The emoji of a label 0-4 (❤️ ⚾ 😄 😞 🍴)."""
+    label = int(label)
+    if not 0 <= label < N_CLASSES:
+        raise ValueError(f"label must be in 0..{N_CLASSES - 1}, got {label}")
+    return EMOJI[label]
+
+
+def clean(sentence: str) -> str:
+    """Lower-case, keep letters, digits and apostrophes, one space between words."""
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", sentence.lower()).split())
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``(m, n_y)`` scores."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class SoftmaxClassifier:
+    """Emojifier-V1 after training: ``W`` (n_y, n_h), ``b`` (n_y,); input ``(m, n_h)`` averages."""
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def predict(self, x, verbose=0) -> np.ndarray:
+        return softmax(np.asarray(x) @ np.asarray(self.W).T + np.asarray(self.b))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    sentence: str
+    label: int
+    emoji: str
+    probabilities: tuple[float, ...]
+
+    def __str__(self) -> str:
+        probs = " ".join(f"{e}{p:.2f}" for e, p in zip(EMOJI, self.probabilities))
+        return f"{self.sentence} {self.emoji}   ({probs})"
+
+
+def predict_proba(model, sentences, encode, clean_text: bool = True) -> np.ndarray:
+    """``(m, 5)`` class probabilities: ``model.predict(encode(sentences), verbose=0)``."""
+    if isinstance(sentences, str):
+        raise TypeError("give a list of sentences, not one string")
+    texts = [clean(s) if clean_text else s for s in sentences]
+    probs = np.asarray(model.predict(encode(texts), verbose=0), dtype=np.float64)
+    if probs.shape != (len(texts), N_CLASSES):
+        raise ValueError(f"the model returned shape {probs.shape}, expected ({len(texts)}, {N_CLASSES})")
+    return probs
+
+
+def predict_emoji(model, sentences, encode, clean_text: bool = True) -> list[Prediction]:
+    """Predict an emoji for each sentence.
+
+    model     -- anything with ``predict(x, verbose=0) -> (m, 5)`` probabilities
+    sentences -- list of m str
+    encode    -- turns the (cleaned) list of sentences into the model's input, e.g.
+                 ``lambda s: sentences_to_indices(np.array(s), word_to_index, max_len)``
+    """
+    probs = predict_proba(model, sentences, encode, clean_text)
+    labels = np.argmax(probs, axis=1)
+    return [Prediction(s, int(k), EMOJI[k], tuple(round(float(p), 6) for p in row))
+            for s, k, row in zip(sentences, labels, probs)]
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int = N_CLASSES) -> np.ndarray:
+    """``(n_classes, n_classes)`` counts: row = true label, column = predicted label."""
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has {y_true.size} labels, y_pred {y_pred.size}")
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (y_true.astype(int), y_pred.astype(int)), 1)
+    return matrix
+
+
+def plot_confusion(matrix, title: str = "", ax=None):
+    """Draw a confusion matrix with the emoji labels; returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 3.8))
+    ax.imshow(matrix, cmap="Blues")
+    names = [f"{i} {name}" for i, name in enumerate(LABELS)]
+    ax.set_xticks(range(N_CLASSES), names, rotation=45, ha="right")
+    ax.set_yticks(range(N_CLASSES), names)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    top = matrix.max() if matrix.size else 0
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
+                    color="white" if matrix[i, j] > top / 2 else "black")
+    if title:
+        ax.set_title(title)
+    return ax
