@@ -1,0 +1,1 @@
+"""Checks for notebook 2 (jazz improvisation)."""

@@ -1,0 +1,111 @@
+"""The jazz dataset of notebook 2 (derived from the Weimar Jazz Database, ODbL 1.0).
+
+Files in ``data/jazz/`` (written by ``scripts/build_jazz_dataset.py``):
+``solos.parquet`` (one row per note or rest), ``solos_meta.parquet`` (one row per solo,
+with its ``split``) and ``values.json`` (the vocabulary, id 0 = ``<unk>``).
+
+    from helpers.jazz_data import load_sequences, vocab_size
+    train = load_sequences("train")   # list of int32 arrays, one per solo
+    n_values = vocab_size()           # ids are 0 .. n_values - 1
+
+Values are described in ``helpers/music.py``.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .music import Solo
+from .paths import DATA
+
+JAZZ = DATA / "jazz"
+SPLITS = ("train", "validation", "test")
+UNK = "<unk>"
+
+
+@lru_cache(maxsize=1)
+def _events() -> pd.DataFrame:
+    return pd.read_parquet(JAZZ / "solos.parquet")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict:
+    return json.loads((JAZZ / "values.json").read_text(encoding="utf-8"))
+
+
+def load_meta() -> pd.DataFrame:
+    """One row per solo: melid, performer, title, instrument, style, avgtempo, key,
+    chord_changes, recordingyear, split."""
+    return pd.read_parquet(JAZZ / "solos_meta.parquet")
+
+
+def load_events() -> pd.DataFrame:
+    """One row per event: melid, onset, duration (steps), pitch (-1 = rest), chord, value."""
+    return _events().copy()
+
+
+def values() -> list[str]:
+    """The vocabulary: ``values()[i]`` is the value with id ``i``; id 0 is ``<unk>``."""
+    return list(_vocabulary()["values"])
+
+
+def vocab_size() -> int:
+    """Number of distinct value ids (``<unk>`` included)."""
+    return len(_vocabulary()["values"])
+
+
+def build_summary() -> dict:
+    """Statistics of the dataset build (counts, coverage per split)."""
+    return dict(_vocabulary()["summary"])
+
+
+def to_ids(vals) -> np.ndarray:
+    """Value strings -> int32 ids (unknown values -> 0, ``<unk>``)."""
+    index = {v: i for i, v in enumerate(_vocabulary()["values"])}
+    return np.array([index.get(str(v), 0) for v in vals], dtype=np.int32)
+
+
+def to_values(ids) -> list[str]:
+    """Ids -> value strings; raises ``IndexError`` naming an id out of range."""
+    vocab = _vocabulary()["values"]
+    out = []
+    for i in np.asarray(ids).ravel():
+        if not 0 <= int(i) < len(vocab):
+            raise IndexError(f"value id {int(i)} is out of range 0..{len(vocab) - 1}")
+        out.append(vocab[int(i)])
+    return out
+
+
+def split_melids(split: str) -> list[int]:
+    """Solo ids of a split, in ascending order."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {SPLITS}")
+    meta = load_meta()
+    return sorted(int(m) for m in meta.loc[meta["split"] == split, "melid"])
+
+
+def load_sequences(split: str) -> list[np.ndarray]:
+    """One int32 array of value ids per solo of ``split`` ("train", "validation", "test"),
+    in ascending solo id order. Ids lie in ``0 .. vocab_size() - 1``; 0 is ``<unk>``."""
+    wanted = set(split_melids(split))
+    events = _events()
+    events = events[events["melid"].isin(wanted)]
+    ids = to_ids(events["value"].astype(str))
+    melid = events["melid"].to_numpy()
+    cuts = np.flatnonzero(np.diff(melid)) + 1
+    return [np.ascontiguousarray(part, dtype=np.int32) for part in np.split(ids, cuts)]
+
+
+def load_solo(melid: int) -> Solo:
+    """One solo's events as a :class:`helpers.music.Solo` (values in ``Solo.values``)."""
+    events = _events()
+    rows = events[events["melid"] == int(melid)]
+    if rows.empty:
+        raise KeyError(f"no solo with melid {melid} in data/jazz/solos.parquet")
+    solo = Solo(rows["onset"].to_numpy(np.int64), rows["duration"].to_numpy(np.int64),
+                rows["pitch"].to_numpy(np.int64), rows["chord"].astype(str).tolist())
+    solo.values = rows["value"].astype(str).tolist()
+    return solo
