@@ -1,0 +1,642 @@
+"""Checks for notebook 1, "Building your Recurrent Neural Network - Step by Step".
+
+Every check runs the learner's function on inputs drawn here with fixed seeds (several sizes,
+including m = 1 and T_x = 1) and compares with reference values that ``helpers.export`` stores
+in ``expected/step_by_step.npz`` (see :func:`expected`). When a value is off, the check tries
+to name the mistake: it compares with the reference computed without a bias, with the halves of
+``concat`` swapped, with a gate forced open, it looks at value ranges, at which time steps are
+right, and it re-runs backward functions on a cache whose tanh outputs are zero (where the sign
+of the tanh derivative cannot matter).
+"""
+import numpy as np
+
+from ..rnn_utils import gru_parameters, lstm_parameters, numerical_gradient, rnn_parameters
+from .core import exercise, expected_arrays
+
+MODULE = "step_by_step"
+
+# (n_x, n_a, n_y, m); n_a != n_x everywhere so that a swapped concat is visible. Case 1 has m = 1.
+CELL_CASES = ((3, 5, 2, 10), (4, 3, 3, 1), (6, 7, 4, 2))
+# (n_x, n_a, n_y, m, T_x). Case 1 has m = 1, case 2 has T_x = 1.
+SEQ_CASES = ((3, 5, 2, 6, 4), (4, 3, 3, 1, 5), (2, 4, 3, 3, 1))
+KINDS = ("rnn", "lstm", "gru")
+MAKERS = {"rnn": rnn_parameters, "lstm": lstm_parameters, "gru": gru_parameters}
+GATES = {"lstm": ("f", "i", "c", "o"), "gru": ("z", "r", "h")}
+GATE_NAMES = {"f": "ft", "i": "it", "c": "cct", "o": "ot", "z": "zt", "r": "rt", "h": "hht"}
+CACHE_FIELDS = {
+    "rnn": ("a_next", "a_prev", "xt", "parameters"),
+    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+    "gru": ("a_next", "a_prev", "zt", "rt", "hht", "xt", "parameters"),
+}
+GRAD_KEYS = {
+    "rnn": ("dWax", "dWaa", "dba"),
+    "lstm": ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"),
+    "gru": ("dWz", "dWr", "dWh", "dbz", "dbr", "dbh"),
+}
+ATOL, RTOL = 1e-7, 1e-6
+
+
+# ------------------------------------------------------------------ inputs, drawn here
+
+def cell_inputs(kind, index):
+    """(inputs dict, parameters) of cell case ``index`` for ``kind``: xt, a_prev (and c_prev)."""
+    n_x, n_a, n_y, m = CELL_CASES[index]
+    rng = np.random.default_rng([101, KINDS.index(kind), index])
+    inputs = {"xt": rng.standard_normal((n_x, m)), "a_prev": rng.standard_normal((n_a, m))}
+    if kind == "lstm":
+        inputs["c_prev"] = rng.standard_normal((n_a, m))
+    return inputs, MAKERS[kind](n_x, n_a, n_y, rng, scale=0.8)
+
+
+def seq_inputs(kind, index):
+    """(x (n_x, m, T_x), a0 (n_a, m), parameters) of sequence case ``index``."""
+    n_x, n_a, n_y, m, T_x = SEQ_CASES[index]
+    rng = np.random.default_rng([202, KINDS.index(kind), index])
+    x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+    return x, a0, MAKERS[kind](n_x, n_a, n_y, rng, scale=0.8)
+
+
+def upstream(kind, index, shape, which=0):
+    """A fixed random upstream gradient (da_next, dc_next or da)."""
+    return np.random.default_rng([303, KINDS.index(kind), index, which]).standard_normal(shape)
+
+
+def cell_args(kind, inputs, parameters):
+    names = ("xt", "a_prev", "c_prev") if kind == "lstm" else ("xt", "a_prev")
+    return [inputs[n] for n in names] + [parameters]
+
+
+def fresh(parameters):
+    """A copy, so that a function that changes its arguments cannot spoil the next case."""
+    return {k: v.copy() for k, v in parameters.items()}
+
+
+def with_changed(parameters, **changes):
+    out = fresh(parameters)
+    out.update(changes)
+    return out
+
+
+def swapped(parameters, n_x):
+    """Gate weights rearranged so that W'·[a_prev; xt] equals W·[xt; a_prev]."""
+    out = fresh(parameters)
+    for key, W in parameters.items():
+        if key.startswith("W") and key not in ("Wy",) and W.ndim == 2 and W.shape[1] > W.shape[0]:
+            out[key] = np.concatenate([W[:, n_x:], W[:, :n_x]], axis=1)
+    return out
+
+
+def case_label(sizes, seq=False):
+    names = ("n_x", "n_a", "n_y", "m", "T_x") if seq else ("n_x", "n_a", "n_y", "m")
+    return ", ".join(f"{n}={v}" for n, v in zip(names, sizes))
+
+
+# ------------------------------------------------------------------ caches rebuilt from references
+
+def cell_cache(kind, index, E, tanh_zero=False):
+    """The cache of cell case ``index`` as the reference forward pass built it."""
+    inputs, parameters = cell_inputs(kind, index)
+    ref = {k: E[f"{kind}_cell_forward/case{index}/{k}"] for k in CACHE_FIELDS[kind]
+           if f"{kind}_cell_forward/case{index}/{k}" in E}
+    values = dict(inputs, parameters=parameters, **ref)
+    if tanh_zero:  # the outputs of every tanh set to zero: 1 - tanh^2 = 1 + tanh^2 there
+        for name in {"rnn": ("a_next",), "lstm": ("c_next", "cct"), "gru": ("hht",)}[kind]:
+            values[name] = np.zeros_like(values[name])
+    return tuple(values[name] for name in CACHE_FIELDS[kind])
+
+
+def seq_caches(kind, index, E):
+    """(list of step caches, x) of sequence case ``index``, as the reference forward built it."""
+    x, a0, parameters = seq_inputs(kind, index)
+    key = f"{kind}_forward/case{index}"
+    a = E[f"{key}/a"]
+    states = {"a_next": a, "a_prev": np.concatenate([a0[:, :, None], a[:, :, :-1]], axis=2),
+              "xt": x}
+    if kind == "lstm":
+        c = E[f"{key}/c"]
+        states["c_next"] = c
+        states["c_prev"] = np.concatenate([np.zeros_like(a0)[:, :, None], c[:, :, :-1]], axis=2)
+    for g in GATES.get(kind, ()):
+        states[GATE_NAMES[g]] = E[f"{key}/{GATE_NAMES[g]}"]
+    steps = [tuple(parameters if name == "parameters" else states[name][:, :, t]
+                   for name in CACHE_FIELDS[kind]) for t in range(x.shape[2])]
+    return steps, x
+
+
+# ------------------------------------------------------------------ reference values
+
+def _cell_forward_refs(graded, kind, index):
+    fn = getattr(graded, f"{kind}_cell_forward")
+    inputs, parameters = cell_inputs(kind, index)
+    n_x = inputs["xt"].shape[0]
+    key = f"{kind}_cell_forward/case{index}"
+    out = {}
+
+    def run(params):
+        result = fn(*cell_args(kind, inputs, params))
+        return dict(zip(CACHE_FIELDS[kind], result[-1]), yt_pred=result[-2])
+
+    main = run(fresh(parameters))
+    for name, value in main.items():
+        if name not in ("parameters", "xt", "a_prev", "c_prev"):
+            out[f"{key}/{name}"] = value
+    out[f"{key}/no_by/yt_pred"] = run(with_changed(parameters, by=0 * parameters["by"]))["yt_pred"]
+    if kind == "rnn":
+        out[f"{key}/no_ba/a_next"] = run(with_changed(parameters, ba=0 * parameters["ba"]))["a_next"]
+        return out
+    sw = run(swapped(parameters, n_x))
+    for g in GATES[kind]:
+        gate = GATE_NAMES[g]
+        out[f"{key}/swapped/{gate}"] = sw[gate]
+        out[f"{key}/no_b{g}/{gate}"] = run(with_changed(parameters, **{f"b{g}": 0 * parameters[f"b{g}"]}))[gate]
+    if kind == "gru":
+        out[f"{key}/reset_open/hht"] = run(with_changed(parameters, br=parameters["br"] + 60.0))["hht"]
+    return out
+
+
+def _seq_forward_refs(graded, kind, index):
+    x, a0, parameters = seq_inputs(kind, index)
+    result = getattr(graded, f"{kind}_forward")(x, a0, fresh(parameters))
+    key = f"{kind}_forward/case{index}"
+    names = {"rnn": ("a", "y_pred"), "lstm": ("a", "y", "c"), "gru": ("a", "y_pred")}[kind]
+    out = {f"{key}/{n}": v for n, v in zip(names, result)}
+    for g in GATES.get(kind, ()):
+        position = CACHE_FIELDS[kind].index(GATE_NAMES[g])
+        out[f"{key}/{GATE_NAMES[g]}"] = np.stack([c[position] for c in result[-1][0]], axis=2)
+    return out
+
+
+def _cell_backward_refs(graded, kind, index, E):
+    fn = getattr(graded, f"{kind}_cell_backward")
+    inputs, parameters = cell_inputs(kind, index)
+    n_a, m = inputs["a_prev"].shape
+    da_next = upstream(kind, index, (n_a, m))
+    extra = [upstream(kind, index, (n_a, m), 1)] if kind == "lstm" else []
+    key = f"{kind}_cell_backward/case{index}"
+    out = {}
+    for tag, zero in (("", False), ("tanh0/", True)):
+        grads = fn(da_next, *extra, cell_cache(kind, index, E, tanh_zero=zero))
+        out.update({f"{key}/{tag}{k}": v for k, v in grads.items()})
+    if index == 0:  # finite differences of the reference forward pass
+        forward = getattr(graded, f"{kind}_cell_forward")
+        params = fresh(parameters)
+
+        def loss():
+            result = forward(*cell_args(kind, inputs, params))
+            total = np.sum(da_next * result[0])
+            return total + (np.sum(extra[0] * result[1]) if kind == "lstm" else 0.0)
+
+        arrays = {"d" + k: v for k, v in inputs.items()}
+        arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
+        for name, array in arrays.items():
+            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array)
+    return out
+
+
+def _seq_backward_refs(graded, kind, index, E):
+    fn = getattr(graded, f"{kind}_backward")
+    x, a0, parameters = seq_inputs(kind, index)
+    da = upstream(kind, index, a0.shape + (x.shape[2],))
+    key = f"{kind}_backward/case{index}"
+    out = {f"{key}/{k}": v for k, v in fn(da, seq_caches(kind, index, E)).items()}
+    if index == 0:
+        forward = getattr(graded, f"{kind}_forward")
+        params = fresh(parameters)
+
+        def loss():
+            return np.sum(da * forward(x, a0, params)[0])
+
+        arrays = {"dx": x, "da0": a0}
+        arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
+        for name, array in arrays.items():
+            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array)
+    return out
+
+
+def expected(graded) -> dict:
+    """Reference arrays for every check, computed with the exported solutions ``graded``."""
+    E = {}
+    for kind in KINDS:
+        for index in range(len(CELL_CASES)):
+            E.update(_cell_forward_refs(graded, kind, index))
+        for index in range(len(SEQ_CASES)):
+            E.update(_seq_forward_refs(graded, kind, index))
+    for kind in KINDS:
+        for index in range(len(CELL_CASES)):
+            E.update(_cell_backward_refs(graded, kind, index, E))
+        for index in range(len(SEQ_CASES)):
+            E.update(_seq_backward_refs(graded, kind, index, E))
+    return E
+
+
+# ------------------------------------------------------------------ small fact helpers
+
+def refs():
+    return expected_arrays(MODULE)
+
+
+def close(got, want, atol=ATOL, rtol=RTOL):
+    """True when ``got`` is an array of the shape of ``want`` with (nearly) the same values."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(want) and bool(np.allclose(got, want, atol=atol, rtol=rtol))
+
+
+def need_tuple(report, out, n, hint):
+    if not isinstance(out, tuple) or len(out) != n:
+        got = f"a tuple of {len(out)}" if isinstance(out, tuple) else type(out).__name__
+        report.fail(f"{hint} (yours returned {got})")
+
+
+def need_shape(report, value, shape, what, hint=""):
+    got = np.shape(value)
+    if tuple(got) != tuple(shape):
+        report.fail(hint or f"{what} has shape {tuple(got)}, expected {tuple(shape)}")
+
+
+def range_hint(got, want, what, activation):
+    got = np.asarray(got, dtype=float)
+    if activation == "tanh":
+        if np.any(np.abs(got) > 1):
+            return f"{what} has values outside (-1, 1): did you forget the tanh?"
+        if np.all(got >= 0) and np.any(want < 0):
+            return f"{what} is never negative: use tanh here, not sigmoid or ReLU"
+    else:
+        if np.any(got < 0) or np.any(got > 1):
+            return f"{what} has values outside (0, 1): a gate needs the sigmoid"
+    return None
+
+
+def softmax_hint(yt, what):
+    if not np.allclose(np.sum(yt, axis=0), 1.0):
+        return (f"the columns of {what} do not sum to 1: apply softmax over axis 0 (the n_y axis), "
+                "not over the examples")
+    return None
+
+
+def check_cache(report, cache, kind, want, fn_name):
+    fields = CACHE_FIELDS[kind]
+    listing = "(" + ", ".join(fields) + ")"
+    if not isinstance(cache, tuple) or len(cache) != len(fields):
+        size = len(cache) if isinstance(cache, (tuple, list)) else type(cache).__name__
+        report.fail(f"the cache of {fn_name} must be the tuple {listing} of {len(fields)} items; "
+                    f"yours has {size} (is a field missing?)")
+    for position, (name, got) in enumerate(zip(fields, cache)):
+        if name == "parameters":
+            if not isinstance(got, dict) or set(got) != set(want[name]):
+                report.fail(f"cache item {position} should be the parameters dict")
+        elif not close(got, want[name]):
+            report.fail(f"cache item {position} should be {name}: keep the order {listing}")
+
+
+def grads_dict(report, out, keys, fn_name):
+    if not isinstance(out, dict) or set(out) != set(keys):
+        have = sorted(out) if isinstance(out, dict) else type(out).__name__
+        report.fail(f"{fn_name} must return a dict with exactly the keys {', '.join(keys)} "
+                    f"(yours: {have})")
+
+
+# ------------------------------------------------------------------ forward checks
+
+def check_cell_forward(report, fn, kind):
+    E = refs()
+    fn_name = f"{kind}_cell_forward"
+    n_out = 4 if kind == "lstm" else 3
+    returns = "(a_next, c_next, yt_pred, cache)" if kind == "lstm" else "(a_next, yt_pred, cache)"
+    for index, sizes in enumerate(CELL_CASES):
+        n_x, n_a, n_y, m = sizes
+        key = f"{fn_name}/case{index}"
+        inputs, parameters = cell_inputs(kind, index)
+        out = report.call(fn, *cell_args(kind, {k: v.copy() for k, v in inputs.items()}, fresh(parameters)))
+        need_tuple(report, out, n_out, f"{fn_name} must return the tuple {returns}")
+        a_next, yt_pred, cache = out[0], out[-2], out[-1]
+        need_shape(report, a_next, (n_a, m), "a_next")
+        need_shape(report, yt_pred, (n_y, m), "yt_pred")
+        if kind == "lstm":
+            need_shape(report, out[1], (n_a, m), "c_next")
+        want = dict(inputs, parameters=parameters)
+        want.update({f: E[f"{key}/{f}"] for f in CACHE_FIELDS[kind] if f"{key}/{f}" in E})
+        if not isinstance(cache, tuple) or len(cache) != len(CACHE_FIELDS[kind]):
+            check_cache(report, cache, kind, want, fn_name)
+        got = dict(zip(CACHE_FIELDS[kind], cache))
+        got.update(a_next=a_next, yt_pred=yt_pred)
+        if kind == "lstm":
+            got["c_next"] = out[1]
+        for g in GATES.get(kind, ()):
+            gate_values_hint(report, got, E, key, g, kind)
+        if kind == "lstm":
+            lstm_state_hint(report, got, E, key, inputs)
+        if kind == "gru":
+            gru_state_hint(report, got, E, key, inputs)
+        if kind == "rnn" and not close(a_next, E[f"{key}/a_next"]):
+            report.fail(range_hint(a_next, E[f"{key}/a_next"], "a_next", "tanh")
+                        or (close(a_next, E[f"{key}/no_ba/a_next"])
+                            and "a_next is what you get without ba: did you forget to add the bias ba?")
+                        or "a_next is off: a_next = tanh(Waa·a_prev + Wax·xt + ba)")
+        if not close(yt_pred, E[f"{key}/yt_pred"]):
+            report.fail(softmax_hint(yt_pred, "yt_pred")
+                        or (close(yt_pred, E[f"{key}/no_by/yt_pred"])
+                            and "yt_pred is what you get without by: did you forget the bias by?")
+                        or f"yt_pred is off: yt_pred = softmax({'Wya' if kind == 'rnn' else 'Wy'}·a_next + by)")
+        check_cache(report, cache, kind, want, fn_name)
+        report.ok(f"{case_label(sizes)}: outputs and cache match the reference")
+
+
+def gate_values_hint(report, got, E, key, g, kind):
+    gate = GATE_NAMES[g]
+    want = E[f"{key}/{gate}"]
+    value = got[gate]
+    if close(value, want):
+        return
+    if gate == "hht" and close(value, E[f"{key}/reset_open/hht"]):
+        report.fail("hht is what you get without the reset gate: the candidate reads "
+                    "[rt*a_prev; xt], the reset gate scales a_prev before Wh")
+    activation = "tanh" if g in "ch" else "sigmoid"
+    hint = range_hint(value, want, gate, activation)
+    if hint:
+        report.fail(hint)
+    if close(value, E[f"{key}/swapped/{gate}"]):
+        report.fail(f"{gate} is what you get with concat = [xt; a_prev]: the order is a_prev on "
+                    "top, then xt")
+    if close(value, E[f"{key}/no_b{g}/{gate}"]):
+        report.fail(f"{gate} is what you get without b{g}: did you forget the bias b{g}?")
+    report.fail(f"{gate} (cache item {CACHE_FIELDS[kind].index(gate)}) is off: check W{g}, b{g} "
+                f"and its activation ({activation})")
+
+
+def lstm_state_hint(report, got, E, key, inputs):
+    c_want, a_want = E[f"{key}/c_next"], E[f"{key}/a_next"]
+    if not close(got["c_next"], c_want):
+        report.fail("c_next is off: the new cell state is ft*c_prev plus it*cct")
+    if not close(got["a_next"], a_want):
+        ot = E[f"{key}/ot"]
+        if close(got["a_next"], ot * np.tanh(inputs["c_prev"])):
+            report.fail("a_next uses c_prev where c_next belongs: a_next = ot*tanh(c_next)")
+        if close(got["a_next"], ot * c_want):
+            report.fail("a_next needs the tanh of the cell state: a_next = ot*tanh(c_next)")
+        report.fail("a_next is off: a_next = ot*tanh(c_next)")
+
+
+def gru_state_hint(report, got, E, key, inputs):
+    a_want = E[f"{key}/a_next"]
+    if close(got["a_next"], a_want):
+        return
+    zt, hht, a_prev = E[f"{key}/zt"], E[f"{key}/hht"], inputs["a_prev"]
+    if close(got["a_next"], (1 - zt) * a_prev + zt * hht):
+        report.fail("zt and 1-zt are swapped: in this course (as in Keras) zt keeps the old state, "
+                    "a_next = zt*a_prev + (1-zt)*hht")
+    report.fail("a_next is off: a_next = zt*a_prev + (1-zt)*hht")
+
+
+def check_seq_forward(report, fn, kind):
+    E = refs()
+    fn_name = f"{kind}_forward"
+    names = {"rnn": ("a", "y_pred"), "lstm": ("a", "y", "c"), "gru": ("a", "y_pred")}[kind]
+    returns = "(" + ", ".join(names) + ", caches)"
+    for index, sizes in enumerate(SEQ_CASES):
+        n_x, n_a, n_y, m, T_x = sizes
+        key = f"{fn_name}/case{index}"
+        x, a0, parameters = seq_inputs(kind, index)
+        out = report.call(fn, x.copy(), a0.copy(), fresh(parameters))
+        need_tuple(report, out, len(names) + 1, f"{fn_name} must return the tuple {returns}")
+        got = dict(zip(names, out))
+        for name in names:
+            shape = (n_y if name.startswith("y") else n_a, m, T_x)
+            need_shape(report, got[name], shape, name)
+        for name in ("a", "c") if kind == "lstm" else ("a",):
+            want = E[f"{key}/{name}"]
+            if close(got[name], want):
+                continue
+            wrong = [t for t in range(T_x) if not close(got[name][:, :, t], want[:, :, t])]
+            if wrong[0] > 0:
+                carried = "a_next and c_next" if kind == "lstm" else "a_next"
+                report.fail(f"{name}[:, :, 0] is right but {name}[:, :, {wrong[0]}] is not: pass "
+                            f"{carried} of each step on to the next step (the state must be carried)")
+            if name == "c":
+                report.fail("c[:, :, 0] is off: the cell state starts at zeros, np.zeros((n_a, m))")
+            report.fail(f"{name}[:, :, 0] is off: the first step reads x[:, :, 0] and a0 "
+                        f"(if {kind}_cell_forward passed its check, look at how you call it)")
+        y_name = names[1]
+        if not close(got[y_name], E[f"{key}/{y_name}"]):
+            report.fail(f"{y_name}[:, :, t] should hold the prediction of step t")
+        caches = out[-1]
+        if (not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list)
+                or len(caches[0]) != T_x or not close(caches[1], x)):
+            report.fail("caches must be the tuple (list of the T_x step caches, x)")
+        rebuilt, _ = seq_caches(kind, index, E)
+        for t in range(T_x):
+            step = caches[0][t]
+            if (not isinstance(step, tuple) or len(step) != len(rebuilt[t]) or not all(
+                    isinstance(w, dict) or close(s, w) for s, w in zip(step, rebuilt[t]))):
+                report.fail(f"caches[0][{t}] should be the cache of step {t}, in step order")
+        report.ok(f"{case_label(sizes, seq=True)}: outputs and caches match the reference")
+
+
+# ------------------------------------------------------------------ backward checks
+
+CELL_HINTS = {
+    "rnn": (("dba", "dba is the sum over the examples of dtanh = da_next*(1 - a_next**2)"),
+            ("dWax", "dWax is dtanh times xt transposed"),
+            ("dWaa", "dWaa is dtanh times a_prev transposed"),
+            ("dxt", "dxt is Wax transposed times dtanh"),
+            ("da_prev", "da_prev is Waa transposed times dtanh")),
+    "lstm": (("dWo", "the output gate's gradient is off: before its sigmoid it is "
+                     "da_next*tanh(c_next)*ot*(1-ot)"),
+             ("dbo", "dbo is the output-gate gradient summed over the examples (axis 1)"),
+             ("dWc", "the gradient reaching c_next is off: dc = dc_next + da_next*ot*(1 - tanh(c_next)**2) "
+                     "(the cell state also reaches the loss through a_next), and the candidate's "
+                     "is dc*it*(1 - cct**2)"),
+             ("dbc", "dbc is the candidate gradient summed over the examples (axis 1)"),
+             ("dWi", "the update gate's gradient is off: dc*cct*it*(1-it)"),
+             ("dbi", "dbi is the update-gate gradient summed over the examples (axis 1)"),
+             ("dWf", "the forget gate's gradient is off: dc*c_prev*ft*(1-ft)"),
+             ("dbf", "dbf is the forget-gate gradient summed over the examples (axis 1)"),
+             ("dc_prev", "dc_prev is off: the old cell state reaches c_next only through the "
+                         "forget gate, dc_prev = dc*ft"),
+             ("da_prev", "da_prev is off: it is the first n_a rows of Wfᵀ·dft + Wiᵀ·dit + "
+                         "Wcᵀ·dcct + Woᵀ·dot (all four gates)"),
+             ("dxt", "dxt is off: it is the rows n_a: of Wfᵀ·dft + Wiᵀ·dit + Wcᵀ·dcct + Woᵀ·dot")),
+    "gru": (("dWh", "the candidate's gradient is off: before its tanh it is "
+                    "da_next*(1-zt)*(1 - hht**2), and dWh multiplies it by [rt*a_prev; xt] transposed"),
+            ("dbh", "dbh is the candidate gradient summed over the examples (axis 1)"),
+            ("dWz", "the update gate's gradient is off: before its sigmoid it is "
+                    "da_next*(a_prev - hht)*zt*(1-zt)"),
+            ("dbz", "dbz is the update-gate gradient summed over the examples (axis 1)"),
+            ("dWr", "the reset gate's gradient is off: take the first n_a rows of Whᵀ·dhht "
+                    "(the gradient of rt*a_prev), times a_prev*rt*(1-rt)"),
+            ("dbr", "dbr is the reset-gate gradient summed over the examples (axis 1)"),
+            ("da_prev", "da_prev is off: a_prev reaches the loss along four paths: da_next*zt "
+                        "(copied through the update gate), the reset product (gradient of "
+                        "rt*a_prev times rt), and the first n_a rows of Wzᵀ·dzt + Wrᵀ·drt"),
+            ("dxt", "dxt is off: add the rows n_a: of Whᵀ·dhht, Wzᵀ·dzt and Wrᵀ·drt")),
+}
+
+
+BEFORE_PROBE = {"lstm": ("dWo", "dbo")}
+
+
+def cell_backward_shapes(kind, sizes):
+    n_x, n_a, n_y, m = sizes
+    shapes = {"dxt": (n_x, m), "da_prev": (n_a, m)}
+    if kind == "lstm":
+        shapes["dc_prev"] = (n_a, m)
+    for k in GRAD_KEYS[kind]:
+        shapes[k] = (n_a, 1) if k.startswith("db") else (
+            (n_a, n_x) if k == "dWax" else (n_a, n_a) if k == "dWaa" else (n_a, n_a + n_x))
+    return shapes
+
+
+def shape_hint(name, shape):
+    if name.startswith("db"):
+        return f"{name} must be {shape}: sum over the examples with axis=1, keepdims=True"
+    if name in ("da_prev", "dxt") and len(shape) == 2:
+        return f"{name} must be {shape}: check which rows of the concat gradient belong to it"
+    return ""
+
+
+def agree_with_finite_differences(report, out, E, key, names):
+    """Compare with centred finite differences of the forward pass (stored at export)."""
+    for name in names:
+        numeric = E[f"{key}/fd/{name}"]
+        if not close(out[name], numeric, atol=1e-6, rtol=1e-5):
+            report.fail(f"{name} disagrees with centred finite differences of the forward pass")
+    report.ok("every gradient agrees with centred finite differences of the forward pass")
+
+
+def check_cell_backward(report, fn, kind):
+    E = refs()
+    fn_name = f"{kind}_cell_backward"
+    for index, sizes in enumerate(CELL_CASES):
+        n_x, n_a, n_y, m = sizes
+        key = f"{fn_name}/case{index}"
+        shapes = cell_backward_shapes(kind, sizes)
+        da_next = upstream(kind, index, (n_a, m))
+        extra = [upstream(kind, index, (n_a, m), 1)] if kind == "lstm" else []
+        out = report.call(fn, da_next.copy(), *[e.copy() for e in extra], cell_cache(kind, index, E))
+        grads_dict(report, out, tuple(shapes), fn_name)
+        for name, shape in shapes.items():
+            need_shape(report, out[name], shape, name,
+                       shape_hint(name, shape) and f"{name} has shape {np.shape(out[name])}; " + shape_hint(name, shape))
+        wrong = [name for name in shapes if not close(out[name], E[f"{key}/{name}"])]
+        if wrong:
+            hints = dict(CELL_HINTS[kind])
+            for name in BEFORE_PROBE.get(kind, ()):  # the probe zeroes tanh(c_next), which hides these
+                if name in wrong:
+                    report.fail(hints[name])
+            probe = report.call(fn, da_next.copy(), *[e.copy() for e in extra],
+                                cell_cache(kind, index, E, tanh_zero=True))
+            if isinstance(probe, dict) and all(
+                    name in probe and close(probe[name], E[f"{key}/tanh0/{name}"]) for name in shapes):
+                report.fail("your gradients are right where the tanh outputs are 0 and wrong "
+                            "elsewhere: check the tanh derivative, 1 - tanh**2 (its sign and the square)")
+            if kind == "lstm" and wrong == ["dc_prev"]:
+                ft = cell_cache(kind, index, E)[4]
+                if close(out["dc_prev"] * ft, E[f"{key}/dc_prev"]):
+                    report.fail("dc_prev misses the forget gate: the old cell state reaches c_next "
+                                "only through ft, so multiply by ft")
+            for name, hint in CELL_HINTS[kind]:
+                if name in wrong:
+                    report.fail(hint + f" ({name} is off by up to "
+                                f"{np.max(np.abs(out[name] - E[f'{key}/{name}'])):.3g})")
+        report.ok(f"{case_label(sizes)}: every gradient matches the reference")
+        if index == 0:
+            agree_with_finite_differences(report, out, E, key, shapes)
+
+
+def check_seq_backward(report, fn, kind):
+    E = refs()
+    fn_name = f"{kind}_backward"
+    for index, sizes in enumerate(SEQ_CASES):
+        n_x, n_a, n_y, m, T_x = sizes
+        key = f"{fn_name}/case{index}"
+        cell = cell_backward_shapes(kind, (n_x, n_a, n_y, m))
+        shapes = {"dx": (n_x, m, T_x), "da0": (n_a, m)}
+        shapes.update({k: cell[k] for k in GRAD_KEYS[kind]})
+        da = upstream(kind, index, (n_a, m, T_x))
+        out = report.call(fn, da.copy(), seq_caches(kind, index, E))
+        grads_dict(report, out, tuple(shapes), fn_name)
+        for name, shape in shapes.items():
+            need_shape(report, out[name], shape, name)
+        wrong = [name for name in shapes if not close(out[name], E[f"{key}/{name}"])]
+        if wrong:
+            dx_ok = [close(out["dx"][:, :, t], E[f"{key}/dx"][:, :, t]) for t in range(T_x)]
+            carried = "da_prev and dc_prev" if kind == "lstm" else "da_prev"
+            if dx_ok[-1] and not all(dx_ok):
+                report.fail(f"dx is right at the last step but not before: step t must receive "
+                            f"da[:, :, t] plus the {carried} returned by step t+1")
+            if all(dx_ok) and "da0" not in wrong:
+                report.fail("dx and da0 are right but the parameter gradients are not: the "
+                            "parameters are shared by all steps, so add up (+=) their gradients "
+                            "over every time step")
+            if all(dx_ok):
+                report.fail("da0 is off: it is the da_prev returned by the first step (t = 0)")
+            report.fail(f"dx is off at the last step already: walk t from T_x-1 down to 0 and "
+                        f"call {kind}_cell_backward with da[:, :, t] (if {kind}_cell_backward "
+                        "passed its check, look at how you call it)")
+        report.ok(f"{case_label(sizes, seq=True)}: every gradient matches the reference")
+        if index == 0:
+            agree_with_finite_differences(report, out, E, key, shapes)
+
+
+# ------------------------------------------------------------------ the twelve checks
+
+@exercise("rnn_cell_forward")
+def check_rnn_cell_forward(fn, report):
+    check_cell_forward(report, fn, "rnn")
+
+
+@exercise("rnn_forward")
+def check_rnn_forward(fn, report):
+    check_seq_forward(report, fn, "rnn")
+
+
+@exercise("lstm_cell_forward")
+def check_lstm_cell_forward(fn, report):
+    check_cell_forward(report, fn, "lstm")
+
+
+@exercise("lstm_forward")
+def check_lstm_forward(fn, report):
+    check_seq_forward(report, fn, "lstm")
+
+
+@exercise("rnn_cell_backward")
+def check_rnn_cell_backward(fn, report):
+    check_cell_backward(report, fn, "rnn")
+
+
+@exercise("rnn_backward")
+def check_rnn_backward(fn, report):
+    check_seq_backward(report, fn, "rnn")
+
+
+@exercise("lstm_cell_backward")
+def check_lstm_cell_backward(fn, report):
+    check_cell_backward(report, fn, "lstm")
+
+
+@exercise("lstm_backward")
+def check_lstm_backward(fn, report):
+    check_seq_backward(report, fn, "lstm")
+
+
+@exercise("gru_cell_forward")
+def check_gru_cell_forward(fn, report):
+    check_cell_forward(report, fn, "gru")
+
+
+@exercise("gru_forward")
+def check_gru_forward(fn, report):
+    check_seq_forward(report, fn, "gru")
+
+
+@exercise("gru_cell_backward")
+def check_gru_cell_backward(fn, report):
+    check_cell_backward(report, fn, "gru")
+
+
+@exercise("gru_backward")
+def check_gru_backward(fn, report):
+    check_seq_backward(report, fn, "gru")

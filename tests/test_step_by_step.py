@@ -1,0 +1,270 @@
+"""Notebook 1's graded functions (as exported) and their checks.
+
+- every check passes on the reference solution and says "not implemented yet" for a stub;
+- every backward pass agrees with centred finite differences of its forward pass;
+- the numpy forward passes equal keras.layers.SimpleRNN / LSTM / GRU(reset_after=False);
+- the functions take exactly the arguments, and return exactly the tuples and dict keys,
+  that the course's notation fixes.
+"""
+import inspect
+import os
+
+import numpy as np
+import pytest
+
+import helpers.graded.step_by_step as graded
+from helpers import rnn_utils
+from helpers.checks import CheckFailed, outcome
+from helpers.checks import step_by_step as checks
+
+NAMES = list(graded.__all__)
+
+
+# ------------------------------------------------------------------ the checks themselves
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_passes_its_check(name, capsys):
+    getattr(checks, f"check_{name}")(getattr(graded, name))
+    out = capsys.readouterr().out
+    assert f"✅ {name}: all" in out
+    assert outcome(name, getattr(graded, name)).status == "passed"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_stub_says_not_implemented_yet(name, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError(f"{name}: replace these two lines with your code")
+
+    getattr(checks, f"check_{name}")(stub)
+    assert capsys.readouterr().out.strip() == f"⏳ {name}: not implemented yet"
+    assert outcome(name, stub).status == "not implemented"
+
+
+def test_sequence_check_says_not_implemented_while_the_cell_is_a_stub(capsys):
+    # rnn_forward written, rnn_cell_forward still a stub: the learner sees "not implemented yet"
+    namespace = dict(vars(graded))
+
+    def rnn_cell_forward(*args):
+        raise NotImplementedError("rnn_cell_forward")
+
+    namespace["rnn_cell_forward"] = rnn_cell_forward
+    exec(inspect.getsource(graded.rnn_forward), namespace)
+    checks.check_rnn_forward(namespace["rnn_forward"])
+    assert "not implemented yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad, hint", [
+    (lambda *a: None, r"must return the tuple \(a_next, yt_pred, cache\)"),
+    (lambda *a: (np.zeros((5, 10)), np.zeros((2, 10))), r"must return the tuple"),
+    (lambda *a: (np.zeros((10, 5)), np.zeros((2, 10)), ()), r"a_next has shape \(10, 5\), expected \(5, 10\)"),
+    (lambda *a: 1 / 0, r"raised ZeroDivisionError"),
+])
+def test_malformed_results_get_a_clear_hint(bad, hint):
+    with pytest.raises(CheckFailed, match=hint):
+        checks.check_rnn_cell_forward(bad)
+
+
+def test_backward_must_return_exactly_the_keys():
+    def partial(da_next, cache):
+        full = graded.rnn_cell_backward(da_next, cache)
+        return {k: v for k, v in full.items() if k != "dba"}
+
+    with pytest.raises(CheckFailed, match=r"exactly the keys dxt, da_prev, dWax, dWaa, dba"):
+        checks.check_rnn_cell_backward(partial)
+
+
+def test_check_inputs_are_deterministic_and_cover_the_edge_cases():
+    a1, p1 = checks.cell_inputs("lstm", 1)
+    a2, p2 = checks.cell_inputs("lstm", 1)
+    assert all(np.array_equal(a1[k], a2[k]) for k in a1)
+    assert all(np.array_equal(p1[k], p2[k]) for k in p1)
+    assert any(m == 1 for *_, m in checks.CELL_CASES)
+    assert any(m == 1 for _, _, _, m, _ in checks.SEQ_CASES)
+    assert any(t == 1 for *_, t in checks.SEQ_CASES)
+    assert all(n_x != n_a for n_x, n_a, *_ in checks.CELL_CASES)
+
+
+def test_swapped_weights_reproduce_a_swapped_concat():
+    inputs, parameters = checks.cell_inputs("lstm", 0)
+    xt, a_prev = inputs["xt"], inputs["a_prev"]
+    W = parameters["Wf"]
+    W2 = checks.swapped(parameters, xt.shape[0])["Wf"]
+    assert np.allclose(W2 @ np.concatenate([a_prev, xt]), W @ np.concatenate([xt, a_prev]))
+
+
+# ------------------------------------------------------------------ gradients vs finite differences
+
+SIZES = [(3, 5, 2, 4, 3), (2, 3, 4, 1, 1)]  # (n_x, n_a, n_y, m, T_x), the second with m = T_x = 1
+GATE_PARAMS = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "Wi", "Wc", "Wo", "bf", "bi", "bc", "bo"),
+               "gru": ("Wz", "Wr", "Wh", "bz", "br", "bh")}
+MAKE = {"rnn": rnn_utils.rnn_parameters, "lstm": rnn_utils.lstm_parameters, "gru": rnn_utils.gru_parameters}
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("sizes", SIZES, ids=str)
+def test_cell_backward_matches_finite_differences(kind, sizes):
+    n_x, n_a, n_y, m, _ = sizes
+    rng = np.random.default_rng(7)
+    xt, a_prev, c_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+    parameters = MAKE[kind](n_x, n_a, n_y, rng)
+    da_next, dc_next = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+    forward, backward = getattr(graded, f"{kind}_cell_forward"), getattr(graded, f"{kind}_cell_backward")
+    state = [c_prev] if kind == "lstm" else []
+
+    def loss():
+        out = forward(xt, a_prev, *state, parameters)
+        return np.sum(da_next * out[0]) + (np.sum(dc_next * out[1]) if kind == "lstm" else 0.0)
+
+    cache = forward(xt, a_prev, *state, parameters)[-1]
+    analytic = backward(da_next, dc_next, cache) if kind == "lstm" else backward(da_next, cache)
+    arrays = {"dxt": xt, "da_prev": a_prev, **({"dc_prev": c_prev} if kind == "lstm" else {})}
+    arrays.update({"d" + k: parameters[k] for k in GATE_PARAMS[kind]})
+    worst, errors = rnn_utils.gradient_check(loss, arrays, analytic)
+    assert worst < 1e-7, errors
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("sizes", SIZES, ids=str)
+def test_sequence_backward_matches_finite_differences(kind, sizes):
+    n_x, n_a, n_y, m, T_x = sizes
+    rng = np.random.default_rng(8)
+    x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+    parameters = MAKE[kind](n_x, n_a, n_y, rng)
+    da = rng.standard_normal((n_a, m, T_x))
+    forward, backward = getattr(graded, f"{kind}_forward"), getattr(graded, f"{kind}_backward")
+
+    def loss():
+        return np.sum(da * forward(x, a0, parameters)[0])
+
+    analytic = backward(da, forward(x, a0, parameters)[-1])
+    arrays = {"dx": x, "da0": a0, **{"d" + k: parameters[k] for k in GATE_PARAMS[kind]}}
+    worst, errors = rnn_utils.gradient_check(loss, arrays, analytic)
+    assert worst < 1e-7, errors
+
+
+def test_gradient_checker_catches_a_wrong_gradient():
+    x = np.array([1.0, -2.0, 0.5])
+    worst, _ = rnn_utils.gradient_check(lambda: np.sum(x ** 3), {"dx": x}, {"dx": 3 * x ** 2})
+    assert worst < 1e-9
+    worst, _ = rnn_utils.gradient_check(lambda: np.sum(x ** 3), {"dx": x}, {"dx": 2 * x ** 2})
+    assert worst > 1e-2
+
+
+# ------------------------------------------------------------------ numpy == Keras
+
+@pytest.fixture(scope="module")
+def keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras as k
+    return k
+
+
+def keras_states(keras, layer, weights, x, a0):
+    n_x, m, T_x = x.shape
+    n_a = a0.shape[0]
+    n_states = 2 if isinstance(layer, keras.layers.LSTM) else 1
+    sequence = keras.Input(shape=(T_x, n_x))
+    states = [keras.Input(shape=(n_a,)) for _ in range(n_states)]
+    model = keras.Model([sequence, *states], layer(sequence, initial_state=states))
+    layer.set_weights(weights)
+    h = model([rnn_utils.to_keras_sequence(x), a0.T] + [np.zeros((m, n_a))] * (n_states - 1))
+    return rnn_utils.from_keras_sequence(keras.ops.convert_to_numpy(h))
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("sizes", [(3, 5, 2, 4, 6), (6, 4, 3, 1, 1)], ids=str)
+def test_numpy_forward_equals_keras(keras, kind, sizes):
+    n_x, n_a, n_y, m, T_x = sizes
+    rng = np.random.default_rng(9)
+    x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+    parameters = MAKE[kind](n_x, n_a, n_y, rng)
+    layer, weights = {
+        "rnn": (lambda: keras.layers.SimpleRNN(n_a, return_sequences=True), rnn_utils.keras_simple_rnn_weights),
+        "lstm": (lambda: keras.layers.LSTM(n_a, return_sequences=True), rnn_utils.keras_lstm_weights),
+        "gru": (lambda: keras.layers.GRU(n_a, return_sequences=True, reset_after=False),
+                rnn_utils.keras_gru_weights),
+    }[kind]
+    ours = getattr(graded, f"{kind}_forward")(x, a0, parameters)[0]
+    theirs = keras_states(keras, layer(), weights(parameters), x, a0)
+    assert np.max(np.abs(ours - theirs)) < 1e-5
+
+
+def test_keras_gru_default_variant_differs(keras):
+    # reset_after=True is a different cell: the equality above is not an accident of the test
+    rng = np.random.default_rng(10)
+    x, a0 = rng.standard_normal((3, 2, 4)), rng.standard_normal((5, 2))
+    parameters = rnn_utils.gru_parameters(3, 5, 2, rng)
+    kernel, recurrent, bias = rnn_utils.keras_gru_weights(parameters)
+    layer = keras.layers.GRU(5, return_sequences=True, reset_after=True)
+    theirs = keras_states(keras, layer, [kernel, recurrent, np.stack([bias, 0 * bias])], x, a0)
+    assert np.max(np.abs(graded.gru_forward(x, a0, parameters)[0] - theirs)) > 1e-3
+
+
+# ------------------------------------------------------------------ signatures, tuples, keys
+
+SIGNATURES = {
+    "rnn_cell_forward": ["xt", "a_prev", "parameters"],
+    "rnn_forward": ["x", "a0", "parameters"],
+    "lstm_cell_forward": ["xt", "a_prev", "c_prev", "parameters"],
+    "lstm_forward": ["x", "a0", "parameters"],
+    "rnn_cell_backward": ["da_next", "cache"],
+    "rnn_backward": ["da", "caches"],
+    "lstm_cell_backward": ["da_next", "dc_next", "cache"],
+    "lstm_backward": ["da", "caches"],
+    "gru_cell_forward": ["xt", "a_prev", "parameters"],
+    "gru_forward": ["x", "a0", "parameters"],
+    "gru_cell_backward": ["da_next", "cache"],
+    "gru_backward": ["da", "caches"],
+}
+
+
+def test_every_graded_function_has_the_course_signature():
+    assert set(SIGNATURES) == set(NAMES)
+    for name, params in SIGNATURES.items():
+        assert list(inspect.signature(getattr(graded, name)).parameters) == params, name
+        assert "(n_a, m" in inspect.getdoc(getattr(graded, name)), f"{name}: shapes missing in docstring"
+
+
+def test_results_have_the_course_layout():
+    rng = np.random.default_rng(11)
+    n_x, n_a, n_y, m, T_x = 3, 5, 2, 4, 3
+    x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+    xt, a_prev, c_prev = x[:, :, 0], a0, rng.standard_normal((n_a, m))
+    p_rnn = rnn_utils.rnn_parameters(n_x, n_a, n_y, rng)
+    p_lstm = rnn_utils.lstm_parameters(n_x, n_a, n_y, rng)
+    p_gru = rnn_utils.gru_parameters(n_x, n_a, n_y, rng)
+    assert set(p_rnn) == {"Wax", "Waa", "Wya", "ba", "by"}
+    assert set(p_lstm) == {"Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by"}
+
+    a_next, yt_pred, cache = graded.rnn_cell_forward(xt, a_prev, p_rnn)
+    assert a_next.shape == (n_a, m) and yt_pred.shape == (n_y, m) and len(cache) == 4
+    assert cache[1] is a_prev and cache[2] is xt and cache[3] is p_rnn
+    a, y_pred, caches = graded.rnn_forward(x, a0, p_rnn)
+    assert a.shape == (n_a, m, T_x) and y_pred.shape == (n_y, m, T_x)
+    assert len(caches) == 2 and len(caches[0]) == T_x and caches[1] is x
+    grads = graded.rnn_cell_backward(a_next, cache)
+    assert list(grads) == ["dxt", "da_prev", "dWax", "dWaa", "dba"]
+    assert list(graded.rnn_backward(a, caches)) == ["dx", "da0", "dWax", "dWaa", "dba"]
+
+    out = graded.lstm_cell_forward(xt, a_prev, c_prev, p_lstm)
+    assert len(out) == 4 and len(out[3]) == 10 and out[3][3] is c_prev
+    a, y, c, caches = graded.lstm_forward(x, a0, p_lstm)
+    assert a.shape == c.shape == (n_a, m, T_x) and y.shape == (n_y, m, T_x)
+    assert np.allclose(caches[0][0][3], 0), "the cell state starts at zeros"
+    keys = ["dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
+    assert set(graded.lstm_cell_backward(out[0], out[1], out[3])) == {"dxt", "da_prev", "dc_prev", *keys}
+    assert set(graded.lstm_backward(a, caches)) == {"dx", "da0", *keys}
+
+    a_next, yt_pred, cache = graded.gru_cell_forward(xt, a_prev, p_gru)
+    assert len(cache) == 7
+    a, y_pred, caches = graded.gru_forward(x, a0, p_gru)
+    keys = ["dWz", "dWr", "dWh", "dbz", "dbr", "dbh"]
+    assert set(graded.gru_cell_backward(a_next, cache)) == {"dxt", "da_prev", *keys}
+    assert set(graded.gru_backward(a, caches)) == {"dx", "da0", *keys}
+
+
+def test_softmax_is_over_the_class_axis():
+    scores = np.random.default_rng(12).standard_normal((4, 7)) * 50
+    probabilities = graded.softmax(scores)
+    assert np.allclose(probabilities.sum(axis=0), 1) and np.all(probabilities >= 0)
+    assert np.all(np.isfinite(graded.softmax(np.array([[1000.0], [0.0]]))))

@@ -1,0 +1,115 @@
+"""Each deliberately broken solution must fail its check with the hint that names the mistake.
+
+The mutants are textual edits of the generated ``helpers/graded/step_by_step.py`` (see
+``tests/mutate.py``), each modelling a mistake learners make.
+"""
+import pytest
+
+from helpers.checks import CheckFailed
+from helpers.checks import step_by_step as checks
+from tests.mutate import mutant, mutant_namespace
+
+MODULE = "step_by_step"
+
+# (id, function, old text, new text, regex the hint must match)
+MUTANTS = [
+    # --- basic RNN, forward
+    ("rnn bias ba missing", "rnn_cell_forward", "+ Wax @ xt + ba)", "+ Wax @ xt)",
+     r"without ba: did you forget to add the bias ba"),
+    ("rnn sigmoid instead of tanh", "rnn_cell_forward", "np.tanh(Waa", "sigmoid(Waa",
+     r"a_next is never negative: use tanh"),
+    ("rnn no activation", "rnn_cell_forward", "np.tanh(Waa @ a_prev + Wax @ xt + ba)",
+     "(Waa @ a_prev + Wax @ xt + ba)", r"a_next has values outside \(-1, 1\)"),
+    ("softmax over the examples", "rnn_cell_forward", "softmax(Wya @ a_next + by)",
+     "softmax((Wya @ a_next + by).T).T", r"columns of yt_pred do not sum to 1: apply softmax over axis 0"),
+    ("rnn bias by missing", "rnn_cell_forward", "softmax(Wya @ a_next + by)",
+     "softmax(Wya @ a_next)", r"without by: did you forget the bias by"),
+    ("rnn cache field missing", "rnn_cell_forward", "cache = (a_next, a_prev, xt, parameters)",
+     "cache = (a_next, xt, parameters)", r"cache of rnn_cell_forward must be the tuple .* field missing"),
+    ("rnn cache order", "rnn_cell_forward", "cache = (a_next, a_prev, xt, parameters)",
+     "cache = (a_prev, a_next, xt, parameters)", r"cache item 0 should be a_next"),
+    ("rnn state not carried", "rnn_forward", "x[:, :, t], a_next, parameters",
+     "x[:, :, t], a0, parameters", r"a\[:, :, 0\] is right but a\[:, :, 1\] is not: .*carried"),
+    ("rnn caches without x", "rnn_forward", "caches = (caches, x)", "caches = (caches,)",
+     r"caches must be the tuple \(list of the T_x step caches, x\)"),
+    # --- LSTM, forward
+    ("lstm concat order swapped", "lstm_cell_forward", "[a_prev, xt]", "[xt, a_prev]",
+     r"concat = \[xt; a_prev\]: the order is a_prev on top"),
+    ("lstm forget bias missing", "lstm_cell_forward", "Wf @ concat + bf", "Wf @ concat",
+     r"ft is what you get without bf"),
+    ("lstm candidate uses sigmoid", "lstm_cell_forward", "np.tanh(Wc @ concat + bc)",
+     "sigmoid(Wc @ concat + bc)", r"cct is never negative: use tanh"),
+    ("lstm c_prev used for c_next", "lstm_cell_forward", "ot * np.tanh(c_next)",
+     "ot * np.tanh(c_prev)", r"uses c_prev where c_next belongs"),
+    ("lstm tanh of the cell missing", "lstm_cell_forward", "ot * np.tanh(c_next)", "ot * c_next",
+     r"needs the tanh of the cell state"),
+    ("lstm forget gate on candidate", "lstm_cell_forward", "ft * c_prev + it * cct",
+     "it * c_prev + ft * cct", r"c_next is off"),
+    ("lstm cache field missing", "lstm_cell_forward", "cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot,",
+     "cache = (a_next, c_next, a_prev, c_prev, ft, it, ot,", r"must be the tuple .*10 items; yours has 9"),
+    ("lstm cell state not carried", "lstm_forward", "x[:, :, t], a_next, c_next, parameters",
+     "x[:, :, t], a_next, np.zeros((n_a, m)), parameters", r"is right but .* is not: pass a_next and c_next"),
+    # --- backward, basic RNN
+    ("rnn wrong sign in tanh derivative", "rnn_cell_backward", "(1 - a_next ** 2)", "(1 + a_next ** 2)",
+     r"right where the tanh outputs are 0 .* tanh derivative"),
+    ("rnn dba summed over the wrong axis", "rnn_cell_backward", "np.sum(dtanh, axis=1, keepdims=True)",
+     "np.sum(dtanh, axis=0, keepdims=True)", r"dba must be \(\d, 1\): sum over the examples"),
+    ("rnn dWax not transposed input", "rnn_cell_backward", "dWax = dtanh @ xt.T",
+     "dWax = dtanh @ xt.T * 0.5", r"dWax is dtanh times xt transposed"),
+    ("rnn gradients not accumulated", "rnn_backward", 'dWax += step["dWax"]', 'dWax = step["dWax"]',
+     r"add up \(\+=\) their gradients over every time step"),
+    ("rnn da_prev not carried back", "rnn_backward", "da[:, :, t] + da_prevt", "da[:, :, t]",
+     r"right at the last step but not before: .*da_prev returned by step t\+1"),
+    # --- backward, LSTM
+    ("lstm forget-gate path dropped from dc_prev", "lstm_cell_backward", "dc_prev = dc * ft",
+     "dc_prev = dc", r"dc_prev misses the forget gate"),
+    ("lstm wrong sign in tanh derivative", "lstm_cell_backward", "(1 - tanh_c ** 2)",
+     "(1 + tanh_c ** 2)", r"right where the tanh outputs are 0 .* tanh derivative"),
+    ("lstm a_next path missing from dc", "lstm_cell_backward", "dc = dc_next + da_next * ot * (1 - tanh_c ** 2)",
+     "dc = dc_next", r"gradient reaching c_next is off"),
+    ("lstm output gate sigmoid derivative", "lstm_cell_backward", "tanh_c * ot * (1 - ot)",
+     "tanh_c * (1 - ot)", r"output gate's gradient is off"),
+    ("lstm gradients not accumulated", "lstm_backward", "grads[name] += step[name]",
+     "grads[name] = step[name]", r"add up \(\+=\) their gradients"),
+    ("lstm dc_prev not carried back", "lstm_backward", 'step["da_prev"], step["dc_prev"]',
+     'step["da_prev"], 0 * step["dc_prev"]', r"plus the da_prev and dc_prev returned by step t\+1"),
+    # --- GRU
+    ("gru update gate convention flipped", "gru_cell_forward", "zt * a_prev + (1 - zt) * hht",
+     "(1 - zt) * a_prev + zt * hht", r"zt and 1-zt are swapped"),
+    ("gru reset gate not applied", "gru_cell_forward", "[rt * a_prev, xt]", "[a_prev, xt]",
+     r"without the reset gate"),
+    ("gru concat order swapped", "gru_cell_forward", "concatenate([a_prev, xt]", "concatenate([xt, a_prev]",
+     r"zt is what you get with concat = \[xt; a_prev\]"),
+    ("gru cache field missing", "gru_cell_forward", "cache = (a_next, a_prev, zt, rt, hht, xt, parameters)",
+     "cache = (a_next, a_prev, zt, rt, xt, parameters)", r"must be the tuple .*7 items"),
+    ("gru state not carried", "gru_forward", "x[:, :, t], a_next, parameters",
+     "x[:, :, t], a0, parameters", r"pass a_next of each step on to the next step"),
+    ("gru wrong sign in tanh derivative", "gru_cell_backward", "(1 - hht ** 2)", "(1 + hht ** 2)",
+     r"right where the tanh outputs are 0 .* tanh derivative"),
+    ("gru direct path missing from da_prev", "gru_cell_backward", "da_next * zt + dra * rt",
+     "dra * rt", r"da_prev is off: a_prev reaches the loss along four paths"),
+    ("gru gradients not accumulated", "gru_backward", "grads[name] += step[name]",
+     "grads[name] = step[name]", r"add up \(\+=\) their gradients"),
+]
+
+
+@pytest.mark.parametrize("name, function, old, new, hint", MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_mutant_fails_its_check_with_the_intended_hint(name, function, old, new, hint, capsys):
+    broken = mutant(MODULE, function, old, new)
+    check = getattr(checks, f"check_{function}")
+    with pytest.raises(CheckFailed, match=hint):
+        check(broken)
+    assert "✗" in capsys.readouterr().out
+
+
+def test_the_catalogue_is_large_enough_and_covers_every_function():
+    assert len(MUTANTS) >= 15
+    import helpers.graded.step_by_step as graded
+    assert {m[1] for m in MUTANTS} == set(graded.__all__)
+
+
+def test_a_broken_cell_is_reported_by_the_sequence_check_too():
+    # a learner's rnn_forward calls their own rnn_cell_forward: a missing bias shows up there too
+    namespace = mutant_namespace(MODULE, "rnn_cell_forward", "+ Wax @ xt + ba)", "+ Wax @ xt)")
+    with pytest.raises(CheckFailed, match=r"a\[:, :, 0\] is off"):
+        checks.check_rnn_forward(namespace["rnn_forward"])
