@@ -426,10 +426,9 @@ def check_seq_forward(report, fn, kind):
                 or len(caches[0]) != T_x or not close(caches[1], x)):
             report.fail("caches must be the tuple (list of the T_x step caches, x)")
         rebuilt, _ = seq_caches(kind, index, E)
-        for t in range(T_x):
-            step = caches[0][t]
-            if (not isinstance(step, tuple) or len(step) != len(rebuilt[t]) or not all(
-                    isinstance(w, dict) or close(s, w) for s, w in zip(step, rebuilt[t]))):
+        for t, (step, want) in enumerate(zip(caches[0], rebuilt)):
+            if (not isinstance(step, tuple) or len(step) != len(want) or not all(
+                    isinstance(w, dict) or close(s, w) for s, w in zip(step, want))):
                 report.fail(f"caches[0][{t}] should be the cache of step {t}, in step order")
         report.ok(f"{case_label(sizes, seq=True)}: outputs and caches match the reference")
 
