@@ -172,7 +172,7 @@ def draw_unrolled(cell="RNN", steps=4):
 def draw_gated_cell(cell="LSTM"):
     """The data flow inside one LSTM or GRU step: gates computed from [a_prev; xt]."""
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    fig, ax = plt.subplots(figsize=(10, 3.6))
     if cell == "LSTM":
         gates = [("ft = σ(Wf·concat + bf)", "#f6d5d5"), ("it = σ(Wi·concat + bi)", "#f6ecd5"),
                  ("cct = tanh(Wc·concat + bc)", "#d5f6da"), ("ot = σ(Wo·concat + bo)", "#dcd5f6")]
@@ -180,16 +180,16 @@ def draw_gated_cell(cell="LSTM"):
     else:
         gates = [("zt = σ(Wz·concat + bz)", "#f6d5d5"), ("rt = σ(Wr·concat + br)", "#f6ecd5"),
                  ("hht = tanh(Wh·[rt*a_prev; xt] + bh)", "#d5f6da")]
-        state = "a_next = zt*a_prev + (1-zt)*hht"
-    _box(ax, 1.2, 1.8, "concat =\n[a_prev; xt]", w=1.8, h=0.9)
+        state = "a_next =\nzt*a_prev + (1-zt)*hht"
+    _box(ax, 1.1, 1.8, "concat =\n[a_prev; xt]", w=1.7, h=0.9)
     for k, (text, color) in enumerate(gates):
         y = 3.1 - 2.6 * k / max(len(gates) - 1, 1)
-        _box(ax, 4.6, y, text, w=3.6, h=0.5, color=color)
-        _arrow(ax, (2.15, 1.8), (2.75, y))
-        _arrow(ax, (6.45, y), (7.0, 1.8))
-    _box(ax, 8.6, 1.8, state, w=3.0, h=0.9, color="#eeeeee")
-    ax.set_xlim(0, 10.3)
-    ax.set_ylim(0.2, 3.5)
+        _box(ax, 4.9, y, text, w=4.0, h=0.5, color=color)
+        _arrow(ax, (2.0, 1.8), (2.85, y))
+        _arrow(ax, (6.95, y), (7.65, 1.8))
+    _box(ax, 9.2, 1.8, state, w=3.0, h=0.9, color="#eeeeee")
+    ax.set_xlim(0, 10.9)
+    ax.set_ylim(0.0, 3.5)
     ax.axis("off")
     ax.set_title(f"One {cell} step")
     return fig
