@@ -64,6 +64,15 @@ def test_malformed_results_get_a_clear_hint(bad, hint):
         checks.check_rnn_cell_forward(bad)
 
 
+def test_cache_as_a_list_is_named():
+    def as_list(xt, a_prev, parameters):
+        a_next, yt_pred, cache = graded.rnn_cell_forward(xt, a_prev, parameters)
+        return a_next, yt_pred, list(cache)
+
+    with pytest.raises(CheckFailed, match=r"must be a tuple \(a_next, a_prev, xt, parameters\), not a list"):
+        checks.check_rnn_cell_forward(as_list)
+
+
 def test_backward_must_return_exactly_the_keys():
     def partial(da_next, cache):
         full = graded.rnn_cell_backward(da_next, cache)

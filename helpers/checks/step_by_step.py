@@ -279,6 +279,8 @@ def softmax_hint(yt, what):
 def check_cache(report, cache, kind, want, fn_name):
     fields = CACHE_FIELDS[kind]
     listing = "(" + ", ".join(fields) + ")"
+    if isinstance(cache, list) and len(cache) == len(fields):
+        report.fail(f"the cache of {fn_name} must be a tuple {listing}, not a list")
     if not isinstance(cache, tuple) or len(cache) != len(fields):
         size = len(cache) if isinstance(cache, (tuple, list)) else type(cache).__name__
         report.fail(f"the cache of {fn_name} must be the tuple {listing} of {len(fields)} items; "
