@@ -1,0 +1,288 @@
+"""SimpleRNN, GRU and LSTM side by side: the tasks, models of equal size, and one training loop.
+
+    from helpers.variants import VARIANTS, adding_problem, units_for_budget, build_model, train
+    x, y = adding_problem(m=256, T_x=50, rng=np.random.default_rng(1))   # (256, 50, 2), (256,)
+    n_a = units_for_budget("adding", "GRU", budget=1200)                  # 18 units
+    model = build_model("adding", VARIANTS["GRU"], n_a)
+
+Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``):
+
+- ``"adding"`` (Hochreiter and Schmidhuber, 1997): ``T_x`` steps of (value, marker); the target
+  is the sum of the two marked values. Regression, loss MSE, reported as the *normalised*
+  MSE (MSE / variance of the target): 1 = no better than always answering the mean.
+- ``"jazz"``: next-value prediction on notebook 2's solos; reported as negative log-likelihood
+  per predicted value (nats) on held-out solos.
+- ``"emoji"``: notebook 3's sentences -> one of 5 labels, frozen GloVe vectors in; reported as
+  accuracy on the test sentences.
+
+"Equal size" means equal trainable parameter counts: :func:`model_params` gives the count in
+closed form and :func:`units_for_budget` picks the number of units ``n_a`` whose count is
+closest to a budget. Running the study (configurations, seeds, results file) lives in
+``helpers.variants_study``.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+TASKS = ("adding", "jazz", "emoji")
+CELLS = ("SimpleRNN", "GRU", "LSTM")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A recurrent layer to compare: its Keras class name and, for LSTM, the forget-gate bias."""
+
+    name: str
+    cell: str
+    unit_forget_bias: bool = True  # LSTM only: forget-gate bias starts at 1 (else 0)
+
+    def layer(self, n_a: int, return_sequences: bool = False):
+        """A fresh Keras recurrent layer with ``n_a`` units."""
+        import keras
+
+        options = {"unit_forget_bias": self.unit_forget_bias} if self.cell == "LSTM" else {}
+        return getattr(keras.layers, self.cell)(n_a, return_sequences=return_sequences,
+                                                name=self.cell.lower(), **options)
+
+
+VARIANTS = {v.name: v for v in (
+    Variant("SimpleRNN", "SimpleRNN"),
+    Variant("GRU", "GRU"),
+    Variant("LSTM", "LSTM", unit_forget_bias=True),
+    Variant("LSTM, forget bias 0", "LSTM", unit_forget_bias=False),
+)}
+
+
+# ---------------------------------------------------------------- parameter budgets
+
+def recurrent_params(cell: str, n_a: int, n_x: int) -> int:
+    """Trainable parameters of one Keras recurrent layer (``n_x`` inputs, ``n_a`` units).
+
+    SimpleRNN: Wax, Waa, ba                       -> n_a (n_x + n_a + 1)
+    GRU:       3 gates x (Wx, Wa, b_input, b_rec) -> 3 n_a (n_x + n_a + 2)  (reset_after=True)
+    LSTM:      4 gates x (Wx, Wa, b)              -> 4 n_a (n_x + n_a + 1)
+    """
+    if cell == "SimpleRNN":
+        return n_a * (n_x + n_a + 1)
+    if cell == "GRU":
+        return 3 * n_a * (n_x + n_a + 2)
+    if cell == "LSTM":
+        return 4 * n_a * (n_x + n_a + 1)
+    raise ValueError(f"unknown cell {cell!r}: expected one of {CELLS}")
+
+
+def model_params(task: str, cell: str, n_a: int, n_values: int = 0, n_e: int = 0,
+                 n_classes: int = 5, n_glove: int = 50) -> int:
+    """Trainable parameters of ``build_model(task, ...)`` with ``n_a`` units.
+
+    adding: RNN on 2 inputs + Dense(1)
+    jazz:   Embedding(n_values, n_e) + RNN + Dense(n_values)
+    emoji:  (frozen GloVe, not counted) + RNN on n_glove inputs + Dense(n_classes)
+    """
+    if task == "adding":
+        return recurrent_params(cell, n_a, 2) + n_a + 1
+    if task == "jazz":
+        if n_values < 1 or n_e < 1:
+            raise ValueError(f"jazz needs n_values >= 1 and n_e >= 1, got {n_values}, {n_e}")
+        return n_values * n_e + recurrent_params(cell, n_a, n_e) + (n_a + 1) * n_values
+    if task == "emoji":
+        return recurrent_params(cell, n_a, n_glove) + (n_a + 1) * n_classes
+    raise ValueError(f"unknown task {task!r}: expected one of {TASKS}")
+
+
+def units_for_budget(task: str, cell: str, budget: int, **dims) -> int:
+    """The unit count ``n_a`` whose :func:`model_params` is closest to ``budget``."""
+    if budget < model_params(task, cell, 1, **dims):
+        raise ValueError(f"a budget of {budget} parameters is below the smallest {cell} "
+                         f"model for {task} ({model_params(task, cell, 1, **dims)})")
+    n_a = 1
+    while model_params(task, cell, n_a + 1, **dims) <= budget:
+        n_a += 1
+    below, above = model_params(task, cell, n_a, **dims), model_params(task, cell, n_a + 1, **dims)
+    return n_a if budget - below <= above - budget else n_a + 1
+
+
+# ---------------------------------------------------------------- task (a): the adding problem
+
+def adding_problem(m: int, T_x: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` sequences of the adding problem.
+
+    Returns x (m, T_x, 2) float32 -- channel 0 a value drawn uniformly from [0, 1), channel 1 a
+    marker that is 1 at exactly two steps: one in the first half (t < T_x // 2), one in the
+    second half -- and y (m,) float32, the sum of the two marked values.
+    """
+    if T_x < 2 or m < 1:
+        raise ValueError(f"the adding problem needs T_x >= 2 and m >= 1, got T_x={T_x}, m={m}")
+    values = rng.uniform(0.0, 1.0, size=(m, T_x))
+    first = rng.integers(0, T_x // 2, size=m)
+    second = rng.integers(T_x // 2, T_x, size=m)
+    markers = np.zeros((m, T_x))
+    rows = np.arange(m)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    x = np.stack([values, markers], axis=-1).astype(np.float32)
+    y = (values[rows, first] + values[rows, second]).astype(np.float32)
+    return x, y
+
+
+def normalised_mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """MSE / variance of ``y_true``: 0 is perfect, 1 is as good as predicting the mean."""
+    y_true = np.asarray(y_true, dtype=np.float64).ravel()
+    y_pred = np.asarray(y_pred, dtype=np.float64).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{y_true.size} targets but {y_pred.size} predictions")
+    return float(np.mean((y_true - y_pred) ** 2) / np.var(y_true))
+
+
+# ---------------------------------------------------------------- task (b): jazz values
+
+def windows(sequences: list[np.ndarray], T_x: int, stride: int):
+    """Cut sequences of value ids into next-value training windows.
+
+    A window starting at ``s`` holds inputs ``seq[s : s+T_x]`` and targets ``seq[s+1 : s+T_x+1]``;
+    starts are 0, stride, 2 stride, ... while a target is left. A window that runs past the end
+    of its sequence is padded with id 0 and weight 0. With ``stride == T_x`` every value except
+    the first of each sequence is a target exactly once (what :func:`sequence_nll` needs).
+
+    Returns X (m, T_x) int32, Y (m, T_x) int32, W (m, T_x) float32 (1 = real target, 0 = padding).
+    """
+    if T_x < 1 or stride < 1:
+        raise ValueError(f"T_x and stride must be >= 1, got {T_x}, {stride}")
+    X, Y, W = [], [], []
+    for number, seq in enumerate(sequences):
+        seq = np.asarray(seq)
+        if seq.ndim != 1 or len(seq) < 2:
+            raise ValueError(f"sequence {number}: need a 1-D array of at least 2 ids, got shape {seq.shape}")
+        for start in range(0, len(seq) - 1, stride):
+            x = seq[start:start + T_x]
+            y = seq[start + 1:start + T_x + 1]
+            n = len(y)
+            X.append(np.pad(x[:n], (0, T_x - n)))
+            Y.append(np.pad(y, (0, T_x - n)))
+            W.append(np.arange(T_x) < n)
+    return (np.array(X, dtype=np.int32), np.array(Y, dtype=np.int32), np.array(W, dtype=np.float32))
+
+
+def sequence_nll(model, sequences: list[np.ndarray], T_x: int) -> float:
+    """Mean negative log-likelihood (nats) of every value after the first of each sequence,
+    read in consecutive windows of ``T_x`` (the model's state starts fresh in each window)."""
+    X, Y, W = windows(sequences, T_x, stride=T_x)
+    probs = predict(model, X).astype(np.float64)
+    p = np.take_along_axis(probs, Y[..., None], axis=-1)[..., 0]
+    return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
+
+
+# ---------------------------------------------------------------- task (c): emoji sentences
+
+def sentence_vocabulary(sentences: list[str], glove) -> tuple[dict[str, int], np.ndarray]:
+    """A small embedding for the words of these sentences only, filled from GloVe.
+
+    Words are the space-separated tokens of ``helpers.emoji_data.clean(sentence)``. Returns
+    ``word_index`` (word -> 1..n_words, sorted alphabetically; 0 is padding) and the
+    ``(n_words + 1, dim)`` float32 matrix whose row ``word_index[w]`` is the GloVe vector of w.
+    A word GloVe does not know raises KeyError naming the word and its sentence.
+    """
+    from .emoji_data import clean
+
+    words = set()
+    for sentence in sentences:
+        for word in clean(sentence).split():
+            if glove.lookup(word) is None:
+                raise KeyError(f"{word!r} (in the sentence {sentence!r}) has no GloVe vector")
+            words.add(word)
+    word_index = {word: i for i, word in enumerate(sorted(words), start=1)}
+    matrix = np.zeros((len(word_index) + 1, glove.dim), dtype=np.float32)
+    for word, i in word_index.items():
+        matrix[i] = glove.vector(word)
+    return word_index, matrix
+
+
+def encode_sentences(sentences: list[str], word_index: dict[str, int], T_x: int) -> np.ndarray:
+    """``(m, T_x)`` int32 ids from :func:`sentence_vocabulary`'s ``word_index``, 0-padded at
+    the end. A word missing from ``word_index`` or a sentence longer than ``T_x`` raises."""
+    from .emoji_data import clean
+
+    ids = np.zeros((len(sentences), T_x), dtype=np.int32)
+    for row, sentence in enumerate(sentences):
+        words = clean(sentence).split()
+        if len(words) > T_x:
+            raise ValueError(f"sentence {row} ({sentence!r}) has {len(words)} words, more than T_x={T_x}")
+        for t, word in enumerate(words):
+            if word not in word_index:
+                raise KeyError(f"{word!r} (sentence {row}, {sentence!r}) is not in the vocabulary")
+            ids[row, t] = word_index[word]
+    return ids
+
+
+# ---------------------------------------------------------------- models
+
+def build_model(task: str, variant: Variant, n_a: int, n_values: int = 0, n_e: int = 0,
+                embedding: np.ndarray | None = None, n_classes: int = 5):
+    """A compiled-ready Keras model for ``task`` around one ``variant`` layer of ``n_a`` units.
+
+    adding: (m, T_x, 2) float -> (m, 1) sum
+    jazz:   (m, T_x) value ids -> (m, T_x, n_values) next-value probabilities
+    emoji:  (m, T_x) word ids (0 = padding, masked) -> (m, n_classes) probabilities;
+            ``embedding`` is the frozen (n_words + 1, dim) matrix of :func:`sentence_vocabulary`
+    """
+    import keras
+
+    if task == "adding":
+        x = keras.Input(shape=(None, 2), name="x")
+        a = variant.layer(n_a)(x)
+        y = keras.layers.Dense(1, name="sum")(a)
+    elif task == "jazz":
+        x = keras.Input(shape=(None,), dtype="int32", name="values")
+        e = keras.layers.Embedding(n_values, n_e, name="embedding")(x)
+        a = variant.layer(n_a, return_sequences=True)(e)
+        y = keras.layers.Dense(n_values, activation="softmax", name="next_value")(a)
+    elif task == "emoji":
+        if embedding is None:
+            raise ValueError("the emoji model needs its embedding matrix")
+        x = keras.Input(shape=(None,), dtype="int32", name="words")
+        e = keras.layers.Embedding(embedding.shape[0], embedding.shape[1], mask_zero=True,
+                                   trainable=False, name="glove",
+                                   embeddings_initializer=keras.initializers.Constant(embedding))(x)
+        a = variant.layer(n_a)(e)
+        y = keras.layers.Dense(n_classes, activation="softmax", name="label")(a)
+    else:
+        raise ValueError(f"unknown task {task!r}: expected one of {TASKS}")
+    return keras.Model(x, y, name=f"{task}_{variant.cell.lower()}")
+
+
+def predict(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """``model(x)`` as numpy, called directly in batches: unlike ``model.predict`` this traces
+    no graph, which costs more than the call itself for the small inputs of this study."""
+    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
+                           for i in range(0, len(x), batch_size)])
+
+
+def trainable_params(model) -> int:
+    return int(sum(math.prod(w.shape) for w in model.trainable_weights))
+
+
+# ---------------------------------------------------------------- training
+
+def train(model, x, y, evaluate, epochs: int, batch_size: int, learning_rate: float,
+          loss: str, sample_weight=None, clipnorm: float = 1.0) -> dict:
+    """Train with Adam for ``epochs`` epochs; after each one call ``evaluate(model) -> float``.
+
+    Returns ``{"train_loss": [...], "eval": [...], "seconds": [...]}``, one entry per epoch
+    (``seconds`` = wall time of that epoch's training, evaluation excluded).
+    """
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss)
+    curve = {"train_loss": [], "eval": [], "seconds": []}
+    for _ in range(epochs):
+        start = time.perf_counter()
+        history = model.fit(x, y, sample_weight=sample_weight, batch_size=batch_size,
+                            epochs=1, shuffle=True, verbose=0)
+        curve["seconds"].append(time.perf_counter() - start)
+        curve["train_loss"].append(float(history.history["loss"][0]))
+        curve["eval"].append(float(evaluate(model)))
+    return curve

@@ -1,0 +1,64 @@
+"""Run the RNN variants study (notebook 4) and store its results.
+
+    python scripts/run_variants.py                      # the full study -> results/variants.json
+    python scripts/run_variants.py --config tiny --out build/variants/tiny.json
+    python scripts/run_variants.py --tasks adding --jobs 1
+
+Each run trains one model (task, sequence length, variant, seed) from scratch; runs are spread
+over ``--jobs`` worker processes of one thread each (the machine has 2 cores). The results
+file records the command, the library versions, the date, the configuration and every run.
+"""
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from helpers.variants import TASKS  # noqa: E402
+from helpers.variants_study import CONFIGS, run_study, save_results  # noqa: E402
+
+
+def init_worker() -> None:
+    """One thread per worker process, deterministic ops, no progress output."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.disable_interactive_logging()
+
+
+def log(text: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="full")
+    parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "variants.json")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    config = CONFIGS[args.config]
+    command = " ".join(["python", "scripts/run_variants.py", *argv])
+    log(f"{command}: {config.name} configuration, tasks {args.tasks}, {args.jobs} worker(s)")
+    with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
+                             initializer=init_worker) as pool:
+        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log, executor=pool)
+    save_results(results, args.out)
+    log(f"wrote {args.out} ({len(results['runs'])} runs, {results['total_seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

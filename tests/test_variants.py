@@ -1,0 +1,155 @@
+"""Notebook 4's building blocks: equal parameter budgets, the adding problem, jazz windows and
+scoring, sentence encoding (fast; no training)."""
+import math
+
+import numpy as np
+import pytest
+
+from helpers import variants as V
+
+
+@pytest.mark.parametrize("task,dims,budget", [
+    ("adding", {}, 1200),
+    ("jazz", {"n_values": 60, "n_e": 8}, 6000),
+    ("emoji", {}, 3000),
+])
+@pytest.mark.parametrize("model", list(V.VARIANTS))
+def test_models_have_the_budgeted_parameter_count(task, dims, budget, model):
+    variant = V.VARIANTS[model]
+    embedding = np.random.default_rng(0).normal(size=(30, 50)).astype(np.float32)
+    n_a = V.units_for_budget(task, variant.cell, budget, **dims)
+    extra = {"embedding": embedding} if task == "emoji" else dims
+    keras_model = V.build_model(task, variant, n_a, **extra)
+    count = V.trainable_params(keras_model)
+    assert count == V.model_params(task, variant.cell, n_a, **dims)  # closed form = Keras
+    assert abs(count - budget) <= 0.1 * budget, (model, n_a, count)
+
+
+def test_units_follow_the_cost_of_each_cell():
+    # per unit, a GRU has 3 and an LSTM 4 weight blocks against SimpleRNN's 1
+    n = {cell: V.units_for_budget("adding", cell, 5000) for cell in V.CELLS}
+    assert n["SimpleRNN"] > n["GRU"] > n["LSTM"]
+    assert V.units_for_budget("adding", "LSTM", V.model_params("adding", "LSTM", 16)) == 16
+
+
+def test_budget_errors_name_the_problem():
+    with pytest.raises(ValueError, match="below the smallest LSTM"):
+        V.units_for_budget("adding", "LSTM", 10)
+    with pytest.raises(ValueError, match="unknown cell 'RNN'"):
+        V.recurrent_params("RNN", 4, 2)
+    with pytest.raises(ValueError, match="unknown task"):
+        V.model_params("copy", "GRU", 4)
+
+
+def test_forget_bias_variant_sets_the_initial_forget_gate_bias():
+    for model, expected in (("LSTM", 1.0), ("LSTM, forget bias 0", 0.0)):
+        keras_model = V.build_model("adding", V.VARIANTS[model], 4)
+        bias = np.asarray(keras_model.get_layer("lstm").cell.bias)
+        np.testing.assert_array_equal(bias[4:8], expected)  # gates i, f, c, o: f is the second
+        np.testing.assert_array_equal(bias[:4], 0.0)
+
+
+def test_adding_problem_targets_and_shapes():
+    x, y = V.adding_problem(500, 30, np.random.default_rng(3))
+    assert x.shape == (500, 30, 2) and y.shape == (500,)
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    values, markers = x[..., 0], x[..., 1]
+    assert values.min() >= 0.0 and values.max() < 1.0
+    np.testing.assert_array_equal(markers[:, :15].sum(axis=1), 1)  # one marker in each half
+    np.testing.assert_array_equal(markers[:, 15:].sum(axis=1), 1)
+    assert set(np.unique(markers)) == {0.0, 1.0}
+    np.testing.assert_allclose(y, (values * markers).sum(axis=1), rtol=1e-6)
+    # every position of each half gets marked somewhere: the markers really move
+    assert (markers.sum(axis=0) > 0).all()
+
+
+def test_adding_problem_is_reproducible_and_checks_its_arguments():
+    a = V.adding_problem(8, 10, np.random.default_rng(7))
+    b = V.adding_problem(8, 10, np.random.default_rng(7))
+    np.testing.assert_array_equal(a[0], b[0])
+    with pytest.raises(ValueError, match="T_x >= 2"):
+        V.adding_problem(8, 1, np.random.default_rng(0))
+
+
+def test_normalised_mse():
+    y = np.array([0.5, 1.0, 1.5, 2.0])
+    assert V.normalised_mse(y, y) == 0.0
+    assert V.normalised_mse(y, np.full(4, y.mean())) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="4 targets but 3 predictions"):
+        V.normalised_mse(y, y[:3])
+
+
+def test_windows_by_hand():
+    X, Y, W = V.windows([np.array([1, 2, 3, 4, 5]), np.array([6, 7, 8, 9])], T_x=2, stride=2)
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4], [6, 7], [8, 0]])
+    np.testing.assert_array_equal(Y, [[2, 3], [4, 5], [7, 8], [9, 0]])
+    np.testing.assert_array_equal(W, [[1, 1], [1, 1], [1, 1], [1, 0]])
+    assert X.dtype == np.int32 and W.dtype == np.float32
+
+
+def test_windows_with_stride_T_x_score_each_value_once():
+    rng = np.random.default_rng(0)
+    seqs = [rng.integers(1, 9, size=n) for n in (2, 17, 32, 33, 100)]
+    X, Y, W = V.windows(seqs, T_x=16, stride=16)
+    assert W.sum() == sum(len(s) - 1 for s in seqs)
+    np.testing.assert_array_equal(np.sort(Y[W > 0]), np.sort(np.concatenate([s[1:] for s in seqs])))
+    _, _, W8 = V.windows(seqs, T_x=16, stride=8)  # overlapping windows score values twice
+    assert W8.sum() > W.sum()
+    with pytest.raises(ValueError, match="sequence 1: need a 1-D array of at least 2 ids"):
+        V.windows([np.array([1, 2]), np.array([3])], T_x=4, stride=4)
+
+
+class UniformModel:
+    """Stands in for a Keras model: the same probability for each of n values."""
+
+    def __init__(self, n_values):
+        self.n_values = n_values
+
+    def __call__(self, x, training=False):
+        return np.full(x.shape + (self.n_values,), 1.0 / self.n_values, dtype=np.float32)
+
+
+class PerfectModel:
+    """Knows the next value of a fixed sequence 0, 1, 2, ... (value v is followed by v+1)."""
+
+    def __call__(self, x, training=False):
+        probs = np.zeros(x.shape + (12,), dtype=np.float32)
+        np.put_along_axis(probs, (x + 1)[..., None] % 12, 1.0, axis=-1)
+        return probs
+
+
+def test_sequence_nll():
+    seqs = [np.arange(10), np.arange(5)]
+    assert V.sequence_nll(UniformModel(12), seqs, T_x=4) == pytest.approx(math.log(12), rel=1e-6)
+    assert V.sequence_nll(PerfectModel(), seqs, T_x=4) == pytest.approx(0.0, abs=1e-9)
+
+
+class FakeGlove:
+    dim = 3
+    table = {"i": 0, "love": 1, "you": 2, "food": 3}
+
+    def lookup(self, word):
+        return None if word not in self.table else self.table[word] + 1
+
+    def vector(self, word):
+        return np.full(3, self.table[word], dtype=np.float32)
+
+
+def test_sentence_vocabulary_and_encoding():
+    word_index, matrix = V.sentence_vocabulary(["I love you", "food"], FakeGlove())
+    assert word_index == {"food": 1, "i": 2, "love": 3, "you": 4}
+    assert matrix.shape == (5, 3)
+    np.testing.assert_array_equal(matrix[0], 0.0)            # padding row
+    np.testing.assert_array_equal(matrix[word_index["love"]], 1.0)
+    ids = V.encode_sentences(["I LOVE food", "you"], word_index, T_x=4)
+    np.testing.assert_array_equal(ids, [[2, 3, 1, 0], [4, 0, 0, 0]])
+
+
+def test_sentence_errors_name_the_word_and_sentence():
+    with pytest.raises(KeyError, match="'pizza' \\(in the sentence 'I love pizza'\\)"):
+        V.sentence_vocabulary(["I love pizza"], FakeGlove())
+    word_index, _ = V.sentence_vocabulary(["I love you"], FakeGlove())
+    with pytest.raises(KeyError, match="'food' \\(sentence 1"):
+        V.encode_sentences(["you", "food"], word_index, T_x=3)
+    with pytest.raises(ValueError, match="sentence 0 .* has 3 words, more than T_x=2"):
+        V.encode_sentences(["I love you"], word_index, T_x=2)
