@@ -439,3 +439,12 @@ def write_wav(path, audio: np.ndarray, rate: int = 16000) -> Path:
         out.setframerate(rate)
         out.writeframes(pcm.tobytes())
     return path
+
+
+def clip(solo: Solo, end_step: int) -> Solo:
+    """The events that start before ``end_step``, the last one shortened to end there."""
+    keep = np.asarray(solo.onsets) < end_step
+    onsets = np.asarray(solo.onsets)[keep]
+    durations = np.minimum(np.asarray(solo.durations)[keep], end_step - onsets)
+    return Solo(onsets, durations, np.asarray(solo.pitches)[keep],
+                [c for c, k in zip(solo.chords, keep) if k])

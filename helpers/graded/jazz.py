@@ -8,7 +8,10 @@ Edit the graded cells of the notebook instead, then run `make export`.
 import numpy as np
 import keras
 from keras import ops
+from keras.layers import Input
+from keras.models import Model
 from helpers.music import DURATIONS, format_value
+from helpers.jazz_model import SampleFeedback, set_temperature
 
 
 # GRADED FUNCTION: note_to_value
@@ -20,7 +23,7 @@ def note_to_value(pitch, prev_pitch, duration, chord):
     prev_pitch -- MIDI number of the previous note (int); for the first note, the note itself
     duration -- steps (1/12 beat) until the next event, one of DURATIONS
     chord -- a helpers.music.Chord: chord.root is the root's pitch class (0-11) and
-             chord.slot_names[i] the slot of the pitch class i semitones above the root
+             chord.slot_names (12 strings) the slot of each interval above the root
 
     Returns:
     value -- string "slot:contour:duration", e.g. "3:+:6"
@@ -28,7 +31,7 @@ def note_to_value(pitch, prev_pitch, duration, chord):
     if duration not in DURATIONS:
         raise ValueError(f"duration {duration} is not one of {DURATIONS}")
     if abs(pitch - prev_pitch) > 24:
-        raise ValueError(f"jump from {prev_pitch} to {pitch} is more than two octaves")
+        raise ValueError(f"the jump from {prev_pitch} to {pitch} is more than two octaves")
     slot = chord.slot_names[(pitch - chord.root) % 12]
     jump = pitch - prev_pitch
     if jump == 0:
@@ -44,4 +47,92 @@ def note_to_value(pitch, prev_pitch, duration, chord):
     return format_value(slot, contour, duration)
 
 
-__all__ = ['note_to_value']
+# GRADED FUNCTION: djmodel
+def djmodel(Tx, LSTM_cell, densor, reshaper):
+    """The training model, unrolled by hand over Tx steps with shared layers.
+
+    Arguments:
+    Tx -- number of time steps
+    LSTM_cell -- shared keras.layers.LSTM(n_a, return_state=True)
+    densor -- shared keras.layers.Dense(n_values, activation="softmax")
+    reshaper -- shared keras.layers.Reshape((1, n_values))
+
+    Returns:
+    model -- keras.Model with inputs [X (m, Tx, n_values), a0 (m, n_a), c0 (m, n_a)]
+             and a list of Tx outputs, each (m, n_values)
+    """
+    n_values = densor.units
+    n_a = LSTM_cell.units
+    X = Input(shape=(Tx, n_values), name="X")
+    a0 = Input(shape=(n_a,), name="a0")
+    c0 = Input(shape=(n_a,), name="c0")
+    a = a0
+    c = c0
+    outputs = []
+    for t in range(Tx):
+        x = X[:, t, :]
+        x = reshaper(x)
+        _, a, c = LSTM_cell(x, initial_state=[a, c])
+        out = densor(a)
+        outputs.append(out)
+    model = Model(inputs=[X, a0, c0], outputs=outputs)
+    return model
+
+
+# GRADED FUNCTION: music_inference_model
+def music_inference_model(LSTM_cell, densor, Ty=100):
+    """The generation model: each step's chosen value is the next step's input.
+
+    Arguments:
+    LSTM_cell -- the trained, shared LSTM(n_a, return_state=True) layer
+    densor -- the trained, shared Dense(n_values, activation="softmax") layer
+    Ty -- number of values to generate
+
+    Returns:
+    inference_model -- keras.Model with inputs [x0 (m, 1, n_values), a0 (m, n_a), c0 (m, n_a)]
+                       and a list of Ty outputs, each a one-hot (m, n_values)
+    """
+    n_values = densor.units
+    n_a = LSTM_cell.units
+    x0 = Input(shape=(1, n_values), name="x0")
+    a0 = Input(shape=(n_a,), name="a0")
+    c0 = Input(shape=(n_a,), name="c0")
+    a = a0
+    c = c0
+    x = x0
+    outputs = []
+    sampler = SampleFeedback(n_values)
+    for t in range(Ty):
+        _, a, c = LSTM_cell(x, initial_state=[a, c])
+        out = densor(a)
+        choice = sampler(out)
+        outputs.append(choice)
+        x = ops.expand_dims(choice, axis=1)
+    inference_model = Model(inputs=[x0, a0, c0], outputs=outputs)
+    return inference_model
+
+
+# GRADED FUNCTION: predict_and_sample
+def predict_and_sample(inference_model, x_initializer, a_initializer, c_initializer, temperature=1.0):
+    """Generate Ty values with the inference model.
+
+    Arguments:
+    inference_model -- a model built by music_inference_model
+    x_initializer -- one-hot of the first value, shape (1, 1, n_values)
+    a_initializer, c_initializer -- initial states, shape (1, n_a)
+    temperature -- 0 for the most probable value at each step, > 0 to sample
+
+    Returns:
+    results -- one-hot of the generated values, shape (Ty, n_values)
+    indices -- their ids, shape (Ty, 1)
+    """
+    n_values = x_initializer.shape[-1]
+    set_temperature(inference_model, temperature)
+    pred = inference_model([x_initializer, a_initializer, c_initializer])
+    pred = np.stack([ops.convert_to_numpy(p) for p in pred])
+    indices = np.argmax(pred, axis=-1)
+    results = keras.utils.to_categorical(indices, num_classes=n_values)
+    return results, indices
+
+
+__all__ = ['note_to_value', 'djmodel', 'music_inference_model', 'predict_and_sample']

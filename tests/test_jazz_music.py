@@ -1,0 +1,155 @@
+"""helpers.music: chords, values, progressions, MIDI and audio; bad input errors."""
+import re
+import wave
+
+import numpy as np
+import pretty_midi
+import pytest
+
+from helpers import music
+from helpers.graded.jazz import note_to_value
+from helpers.music import QUALITIES, SLOTS, parse_chord, parse_progression, realise_pitch
+
+
+@pytest.mark.parametrize("symbol, root, quality", [
+    ("Bb7", 10, "dom7"), ("G-7", 7, "min7"), ("Ebj7", 3, "maj7"), ("C-7b5", 0, "half-dim"),
+    ("Bo7", 11, "dim7"), ("F+7", 5, "aug7"), ("Fsus7913", 5, "sus7"), ("Db-69/Ab", 1, "min6"),
+    ("F#7", 6, "dom7"), ("Cb7", 11, "dom7"), ("C", 0, "maj6"), ("D-j7", 2, "minmaj7"),
+    ("Ab+j7/C", 8, "augmaj7"), ("A79b13", 9, "dom7"), ("Gm7b5", 7, "half-dim"),
+])
+def test_parse_chord(symbol, root, quality):
+    chord = parse_chord(symbol)
+    assert (chord.root, chord.quality, chord.symbol) == (root, quality, symbol)
+
+
+@pytest.mark.parametrize("symbol", ["Xq7", "H7", "", "NC", "C7zz", "bB7"])
+def test_unknown_chord_symbol_is_named(symbol):
+    with pytest.raises(ValueError, match=f"unknown chord symbol {symbol!r}"):
+        parse_chord(symbol)
+
+
+@pytest.mark.parametrize("quality", sorted(QUALITIES))
+def test_slots_name_every_pitch_class_once(quality):
+    chord = music.Chord("X", 0, quality)
+    assert sorted(chord.slot_names) == sorted(SLOTS)
+    assert chord.slot_names[0] == "R"
+    assert [chord.slot_names[i] for i in chord.tones] == ["3", "5", "7"]
+    for i, slot in enumerate(chord.slot_names):
+        assert chord.interval_of(slot) == i
+
+
+def test_realise_pitch_inverts_note_to_value():
+    rng = np.random.default_rng(0)
+    symbols = ["Bb7", "C-7", "Ebj7", "C-7b5", "Bo7", "F+7", "Gsus7", "D-6"]
+    for _ in range(2000):
+        prev = int(rng.integers(40, 90))
+        pitch = prev + int(rng.integers(-24, 25))
+        chord = parse_chord(symbols[rng.integers(len(symbols))])
+        slot, contour, _ = music.split_value(note_to_value(pitch, prev, 6, chord))
+        assert realise_pitch(slot, contour, prev, chord) == pitch
+
+
+def test_note_types():
+    chord = parse_chord("C7")
+    assert [chord.note_type(p) for p in (60, 64, 67, 70)] == ["chord"] * 4
+    assert [chord.note_type(p) for p in (62, 65, 69)] == ["scale"] * 3
+    assert chord.note_type(63) == "approach" and chord.note_type(71) == "approach"
+    assert parse_chord("C-7b5").note_type(61) == "scale"
+
+
+def test_malformed_values_are_named():
+    for bad in ("3:+", "X:+:6", "3:^:6", "rest:5", "3:+:7"):
+        with pytest.raises(ValueError, match=re.escape(repr(bad))):
+            music.split_value(bad)
+
+
+def test_progression_parsing_and_chords_in_time():
+    blues = parse_progression(music.BLUES_IN_BB)
+    assert len(blues.bars) == 12 and blues.steps == 12 * 48
+    assert blues.chord_at(0).symbol == "Bb7" and blues.chord_at(48).symbol == "Eb7"
+    assert blues.chord_at(10 * 48 + 23).symbol == "Bb7" and blues.chord_at(10 * 48 + 24).symbol == "G7"
+    assert blues.chord_at(12 * 48 + 48).symbol == "Eb7"  # second chorus
+    changes = blues.changes(2)
+    assert len(changes) == 2 * 14 and changes[-1] == (23 * 48 + 24, 24, parse_chord("F7"))
+    wjd = parse_progression("A1: ||Bb6 G7 |C-7 F7 ||\nB1: ||D7   |D7   ||")
+    assert [[c.symbol for c in bar] for bar in wjd.bars] == [["Bb6", "G7"], ["C-7", "F7"], ["D7"], ["D7"]]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty progression"), ("  |  | ", "empty progression"),
+    ("Bb7 | Xq7 | F7", "bar 2: unknown chord symbol 'Xq7'"),
+    ("Bb7 | Eb7 Eb7 Eb7", "bar 2 .* has 3 chords"),
+])
+def test_bad_progressions_are_named(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_progression(text)
+
+
+def test_decode_is_contiguous_and_respects_range():
+    blues = parse_progression(music.BLUES_IN_BB)
+    values = ["R:+:6", "3:++:6", "5:++:12", "rest:6", "7:--:18", "T2:=:6"] * 20
+    solo = music.decode(values, blues.chord_at, start_pitch=60, low=53, high=84)
+    assert np.array_equal(solo.onsets[1:], solo.onsets[:-1] + solo.durations[:-1])
+    notes = solo.pitches[solo.notes]
+    assert notes.min() >= 53 and notes.max() <= 84
+    assert solo.chords[0] == "Bb7" and solo.pitches[0] % 12 == 10
+    clipped = music.clip(solo, 100)
+    assert clipped.onsets[-1] + clipped.durations[-1] == 100
+
+
+def test_accompaniment():
+    blues = parse_progression(music.BLUES_IN_BB)
+    bass = music.walking_bass(blues, 2)
+    assert len(bass) == 2 * 12 * 4
+    assert [onset for onset, _, _ in bass] == list(range(0, 2 * 12 * 48, 12))
+    assert all(28 <= p <= 55 for _, _, p in bass)
+    assert bass[0][2] % 12 == 10 and bass[4][2] % 12 == 3  # roots on the first beats
+    comp = music.comping(blues, 1)
+    assert len(comp) == 3 * 14
+
+
+def test_midi_file_parses_with_pretty_midi_and_music21(tmp_path):
+    import music21
+
+    blues = parse_progression(music.BLUES_IN_BB)
+    solo = music.decode(["R:=:6", "3:+:6", "5:+:12", "rest:12", "7:-:12"] * 8, blues.chord_at, 62)
+    pm = music.to_midi(solo, tempo=150, progression=blues, choruses=1)
+    path = tmp_path / "solo.mid"
+    pm.write(str(path))
+    back = pretty_midi.PrettyMIDI(str(path))
+    names = [inst.name for inst in back.instruments]
+    assert names == ["solo", "bass", "piano"]
+    assert len(back.instruments[0].notes) == int(solo.notes.sum())
+    for inst in back.instruments:
+        notes = sorted(inst.notes, key=lambda n: n.start)
+        if inst.name != "piano":  # monophonic lines never overlap
+            assert all(a.end <= b.start + 1e-6 for a, b in zip(notes, notes[1:]))
+    score = music21.converter.parse(str(path))
+    assert len(score.parts) == 3
+    assert len(score.parts[0].recurse().notes) == int(solo.notes.sum())
+    assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in back.instruments)
+
+
+def test_midi_without_notes_is_named(tmp_path):
+    path = tmp_path / "empty.mid"
+    pretty_midi.PrettyMIDI().write(str(path))
+    with pytest.raises(ValueError, match=f"MIDI file {path} has no notes"):
+        music.read_midi_notes(path)
+
+
+def test_encode_solo_without_notes_is_named():
+    rests = music.Solo(np.array([0]), np.array([12]), np.array([-1]), ["C7"])
+    with pytest.raises(ValueError, match="no notes"):
+        music.encode_solo(rests, note_to_value)
+
+
+def test_wav_and_synthesis(tmp_path):
+    blues = parse_progression("Bb7")
+    solo = music.decode(["R:=:12"] * 4, blues.chord_at, 70)
+    pm = music.to_midi(solo, tempo=120, progression=blues)
+    audio = music.synthesize(pm, 8000)
+    assert audio.ndim == 1 and 0.5 < np.abs(audio).max() <= 0.9 + 1e-9
+    path = music.write_wav(tmp_path / "a.wav", audio, 8000)
+    with wave.open(str(path)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2)
+        assert w.getnframes() == len(audio)
