@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-import math
+import os
 import platform
 import statistics
 import time
@@ -32,7 +32,8 @@ METRICS = {  # task -> (name of the reported test score, name of the per-epoch e
     "emoji": ("test accuracy", "test accuracy", False),
 }
 RUN_FIELDS = ("task", "length", "model", "cell", "unit_forget_bias", "seed", "n_a", "params",
-              "epochs", "seconds_per_epoch", "train_loss", "eval", "seconds", "score")
+              "epochs", "seconds_per_epoch", "train_loss", "eval", "seconds", "score",
+              "cpu_seconds")
 TOP_FIELDS = ("command", "date", "versions", "config", "total_seconds", "runs")
 VERSION_FIELDS = ("python", "numpy", "tensorflow", "keras", "machine")
 
@@ -84,11 +85,12 @@ class StudyConfig:
 
 
 FULL = StudyConfig("full")
-TINY = StudyConfig(
+TINY = StudyConfig(  # every variant once on the adding problem, one model per real task
     "tiny", seeds=(1,),
     adding=AddingConfig(lengths=(10,), n_train=1024, n_eval=256, epochs=3, batch_size=32),
-    jazz=JazzConfig(budget=20_000, n_e=16, epochs=2, learning_rate=0.01, max_solos=20),
-    emoji=EmojiConfig(budget=3_000, epochs=6),
+    jazz=JazzConfig(models=("GRU",), budget=20_000, n_e=16, epochs=2, learning_rate=0.01,
+                    max_solos=20),
+    emoji=EmojiConfig(models=("LSTM",), budget=3_000, epochs=4),
 )
 CONFIGS = {c.name: c for c in (FULL, TINY)}
 
@@ -138,6 +140,7 @@ def run_job(config: StudyConfig, job: Job) -> dict:
     """Train and score one model; return its run record (the fields of ``RUN_FIELDS``)."""
     import keras
 
+    cpu_start = time.process_time()
     keras.utils.set_random_seed(job.seed)
     variant = V.VARIANTS[job.model]
     cfg = getattr(config, job.task)
@@ -180,7 +183,7 @@ def run_job(config: StudyConfig, job: Job) -> dict:
             # the first epoch also builds the graph: the median of the others is the steady state
             "seconds_per_epoch": statistics.median(curve["seconds"][1:] or curve["seconds"]),
             "train_loss": curve["train_loss"], "eval": curve["eval"], "seconds": curve["seconds"],
-            "score": float(score)}
+            "score": float(score), "cpu_seconds": round(time.process_time() - cpu_start, 2)}
 
 
 # ---------------------------------------------------------------- the whole study
@@ -191,14 +194,16 @@ def versions() -> dict:
 
     return {"python": platform.python_version(), "numpy": np.__version__,
             "tensorflow": tf.__version__, "keras": keras.__version__,
-            "machine": f"{platform.machine()}, {platform.system()}"}
+            "machine": f"{platform.machine()}, {platform.system()}, {os.cpu_count()} CPUs"}
 
 
-def run_study(config: StudyConfig, tasks=V.TASKS, command: str = "", log=None, executor=None) -> dict:
+def run_study(config: StudyConfig, tasks=V.TASKS, command: str = "", log=None, executor=None,
+              workers: int = 1) -> dict:
     """Run every job of ``config`` (restricted to ``tasks``) and return the results dict.
 
     ``executor`` (a ``concurrent.futures`` pool) spreads the jobs over processes, longest
-    first; without one they run here, in order. ``log(text)`` hears about each finished run.
+    first; without one they run here, in order (``workers`` records how many ran at once).
+    ``log(text)`` hears about each finished run.
     """
     from concurrent.futures import as_completed
 
@@ -226,7 +231,7 @@ def run_study(config: StudyConfig, tasks=V.TASKS, command: str = "", log=None, e
         runs.sort(key=lambda r: order[(r["task"], r["length"], r["model"], r["seed"])])
     return {"command": command,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "versions": versions(), "config": config.to_dict(), "tasks": list(tasks),
+            "versions": versions(), "workers": workers, "config": config.to_dict(), "tasks": list(tasks),
             "total_seconds": round(time.perf_counter() - start, 1), "runs": runs}
 
 
@@ -328,6 +333,9 @@ def plot_length_sweep(results: dict, models=None, ax=None):
 
     table = summary(results, "adding")
     models = models or list(dict.fromkeys(table["model"]))
+    missing = [m for m in models if m not in set(table["model"])]
+    if missing:
+        raise ValueError(f"no adding-problem runs for {missing} in these results")
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     for model in models:
         rows = table[table["model"] == model]
@@ -348,11 +356,16 @@ def plot_length_sweep(results: dict, models=None, ax=None):
 def plot_curves(results: dict, task: str, length=None, models=None, ax=None, title=None):
     """Per-epoch evaluation (mean over seeds, band = ± std) for each model of one task."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     frame = runs_frame(results, task)
     if length is not None:
         frame = frame[frame["length"] == length]
     models = models or list(dict.fromkeys(frame["model"]))
+    missing = [m for m in models if m not in set(frame["model"])]
+    if frame.empty or missing:
+        raise ValueError(f"no {task} runs" + (f" of length {length}" if length else "")
+                         + (f" for {missing}" if missing else "") + " in these results")
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     for model in models:
         curves = np.array(frame[frame["model"] == model]["eval"].tolist())
@@ -360,6 +373,10 @@ def plot_curves(results: dict, task: str, length=None, models=None, ax=None, tit
         mean, std = curves.mean(axis=0), curves.std(axis=0)
         ax.plot(epochs, mean, marker=".", label=model, color=COLOURS.get(model))
         ax.fill_between(epochs, mean - std, mean + std, alpha=0.2, color=COLOURS.get(model))
+    if task == "adding":
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="always answer the mean")
+        ax.set_ylim(-0.05, 1.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(METRICS[task][1])
     ax.set_title(title or f"{task}: learning curves" + (f", T_x = {length}" if length else ""))
@@ -373,8 +390,10 @@ def plot_scores(results: dict, task: str, ax=None):
 
     table = summary(results, task)
     ax = ax or plt.subplots(figsize=(4.5, 3.5))[1]
-    ax.bar(table["model"], table["mean"], yerr=table["std"], capsize=6,
-           color=[COLOURS.get(m) for m in table["model"]])
+    bars = ax.bar(table["model"], table["mean"], yerr=table["std"], capsize=6,
+                  color=[COLOURS.get(m) for m in table["model"]])
+    ax.bar_label(bars, [f"{m:.3f} ± {s:.3f}" for m, s in zip(table["mean"], table["std"])],
+                 label_type="center", color="white", fontsize=9)
     ax.set_ylabel(METRICS[task][0])
     ax.set_title(f"{task}: {METRICS[task][0]} ({len(results['config']['seeds'])} seeds)")
     low, high = table["mean"].min(), table["mean"].max()

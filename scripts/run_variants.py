@@ -54,7 +54,8 @@ def main(argv=None) -> int:
     log(f"{command}: {config.name} configuration, tasks {args.tasks}, {args.jobs} worker(s)")
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
                              initializer=init_worker) as pool:
-        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log, executor=pool)
+        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
+                            executor=pool, workers=args.jobs)
     save_results(results, args.out)
     log(f"wrote {args.out} ({len(results['runs'])} runs, {results['total_seconds']:.0f} s)")
     return 0
