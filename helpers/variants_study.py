@@ -188,6 +188,21 @@ def run_job(config: StudyConfig, job: Job) -> dict:
 
 # ---------------------------------------------------------------- the whole study
 
+def init_worker() -> None:
+    """For a pool's worker processes: one thread each, deterministic ops, no progress output."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow already started in this process: keep its threads
+        pass
+    tf.config.experimental.enable_op_determinism()
+    keras.utils.disable_interactive_logging()
+
+
 def versions() -> dict:
     import keras
     import tensorflow as tf

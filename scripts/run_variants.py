@@ -5,11 +5,11 @@
     python scripts/run_variants.py --tasks adding --jobs 1
 
 Each run trains one model (task, sequence length, variant, seed) from scratch; runs are spread
-over ``--jobs`` worker processes of one thread each (the machine has 2 cores). The results
-file records the command, the library versions, the date, the configuration and every run.
+over ``--jobs`` worker processes of one thread each (the machine has 2 cores; ``--jobs 1``
+runs them here, one after the other). The results file records the command, the library
+versions, the date, the configuration and every run.
 """
 import argparse
-import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,19 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from helpers.variants import TASKS  # noqa: E402
-from helpers.variants_study import CONFIGS, run_study, save_results  # noqa: E402
-
-
-def init_worker() -> None:
-    """One thread per worker process, deterministic ops, no progress output."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-    import tensorflow as tf
-
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    tf.config.experimental.enable_op_determinism()
-    keras.utils.disable_interactive_logging()
+from helpers.variants_study import CONFIGS, init_worker, run_study, save_results  # noqa: E402
 
 
 def log(text: str) -> None:
@@ -52,10 +40,14 @@ def main(argv=None) -> int:
     config = CONFIGS[args.config]
     command = " ".join(["python", "scripts/run_variants.py", *argv])
     log(f"{command}: {config.name} configuration, tasks {args.tasks}, {args.jobs} worker(s)")
-    with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
-                             initializer=init_worker) as pool:
-        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
-                            executor=pool, workers=args.jobs)
+    if args.jobs == 1:
+        init_worker()
+        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log)
+    else:
+        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
+                                 initializer=init_worker) as pool:
+            results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
+                                executor=pool, workers=args.jobs)
     save_results(results, args.out)
     log(f"wrote {args.out} ({len(results['runs'])} runs, {results['total_seconds']:.0f} s)")
     return 0
