@@ -203,6 +203,20 @@ def init_worker() -> None:
     keras.utils.disable_interactive_logging()
 
 
+DATA_FILES = {"jazz": ("jazz/solos.parquet", "jazz/solos_meta.parquet", "jazz/values.json"),
+              "emoji": ("emoji/train.csv", "emoji/test.csv")}
+
+
+def data_fingerprints(tasks) -> dict:
+    """``{file under data/: first 16 hex digits of its SHA-256}`` for the data the tasks read."""
+    import hashlib
+
+    from .paths import DATA
+
+    return {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest()[:16]
+            for task in tasks for name in DATA_FILES.get(task, ())}
+
+
 def versions() -> dict:
     import keras
     import tensorflow as tf
@@ -246,7 +260,8 @@ def run_study(config: StudyConfig, tasks=V.TASKS, command: str = "", log=None, e
         runs.sort(key=lambda r: order[(r["task"], r["length"], r["model"], r["seed"])])
     return {"command": command,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "versions": versions(), "workers": workers, "config": config.to_dict(), "tasks": list(tasks),
+            "versions": versions(), "data": data_fingerprints(tasks), "workers": workers,
+            "config": config.to_dict(), "tasks": list(tasks),
             "total_seconds": round(time.perf_counter() - start, 1), "runs": runs}
 
 
@@ -360,7 +375,8 @@ def plot_length_sweep(results: dict, models=None, ax=None):
     ax.set_xscale("log")
     lengths = sorted(set(table["length"]))
     ax.set_xticks(lengths, [str(t) for t in lengths])
-    ax.set_ylim(-0.05, 1.2)
+    shown = table[table["model"].isin(models)]
+    ax.set_ylim(-0.05, max(1.2, float((shown["mean"] + shown["std"]).max()) + 0.05))
     ax.set_xlabel("sequence length T_x (log scale)")
     ax.set_ylabel("test MSE / Var(target)")
     ax.set_title("Adding problem: error against sequence length")
@@ -390,7 +406,7 @@ def plot_curves(results: dict, task: str, length=None, models=None, ax=None, tit
         ax.fill_between(epochs, mean - std, mean + std, alpha=0.2, color=COLOURS.get(model))
     if task == "adding":
         ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="always answer the mean")
-        ax.set_ylim(-0.05, 1.3)
+        ax.set_ylim(-0.05, max(1.3, ax.get_ylim()[1]))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
     ax.set_ylabel(METRICS[task][1])
