@@ -1,7 +1,7 @@
 """The Emojify sentence set, its five labels, and predictions from any trained classifier.
 
     from helpers.emoji_data import load_sentences, label_to_emoji
-    X_train, Y_train = load_sentences("train")   # list of 300 str, (300,) int64 labels 0-4
+    X_train, Y_train = load_sentences("train")   # list of 500 str, (500,) int64 labels 0-4
     X_test, Y_test = load_sentences("test")      # 120 sentences never seen in training
 
 Labels, in this order: 0 ❤️ love, 1 ⚾ sports, 2 😄 happy, 3 😞 sad, 4 🍴 food.
@@ -73,7 +73,7 @@ def read_sentences(path) -> tuple[list[str], np.ndarray]:
 
 
 def load_sentences(split: str) -> tuple[list[str], np.ndarray]:
-    """The course's ``"train"`` (300) or ``"test"`` (120) sentences and their labels (int 0-4)."""
+    """The course's ``"train"`` (500) or ``"test"`` (120) sentences and their labels (int 0-4)."""
     return read_sentences(sentence_file(split))
 
 
@@ -174,3 +174,16 @@ def plot_confusion(matrix, title: str = "", ax=None):
     if title:
         ax.set_title(title)
     return ax
+
+
+def trained(model, name: str):
+    """``model`` if it exists; while the exercises it needs are unfinished, say so.
+
+    Cells after a training cell start with ``v2 = trained(emojifier_v2, "Emojifier-V2")``:
+    the training cell sets ``emojifier_v2 = None`` before it calls the graded functions, so
+    an unfinished exercise shows up here as the same NotImplementedError, not a NameError.
+    """
+    if model is None:
+        raise NotImplementedError(f"{name} is not trained yet: finish the graded functions above "
+                                  "and run its training cell first")
+    return model

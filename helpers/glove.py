@@ -65,9 +65,7 @@ class WordVectors(Mapping):
         index = self._glove.word_to_index.get(word)
         if index is None:
             raise KeyError(f"{word!r} is not in the GloVe vocabulary")
-        vector = np.array(self._glove.vectors[index - 1])
-        vector.flags.writeable = False
-        return vector
+        return self._glove._rows[index - 1]
 
     def __contains__(self, word) -> bool:
         return word in self._glove.word_to_index
@@ -91,6 +89,8 @@ class Glove:
         if (words is None) == (words_loader is None):
             raise ValueError("give exactly one of words or words_loader")
         self.vectors = vectors
+        self._rows = vectors.view(np.ndarray)  # plain read-only view: fast row access
+        self._rows.flags.writeable = False
         self.source = source
         self._words = None if words is None else list(words)
         self._words_loader = words_loader

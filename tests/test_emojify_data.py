@@ -15,7 +15,7 @@ def splits():
 
 
 def test_sizes_and_balance(splits):
-    for split, (size, per_label) in {"train": (300, 60), "test": (120, 24)}.items():
+    for split, (size, per_label) in {"train": (500, 100), "test": (120, 24)}.items():
         sentences, labels = splits[split]
         assert len(sentences) == size and labels.shape == (size,)
         assert labels.dtype == np.int64
