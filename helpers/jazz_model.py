@@ -101,7 +101,12 @@ def fast_equivalent(LSTM_cell, densor):
 
 def load_trained(LSTM_cell, densor, path=LSTM_WEIGHTS):
     """Copy the shipped weights (``data/jazz/jazz_lstm.weights.h5``) into the shared layers."""
-    model = sequence_model(densor.units, LSTM_cell.units)
+    n_values, n_a = densor.units, LSTM_cell.units
+    if not LSTM_cell.built:
+        LSTM_cell.build((None, 1, n_values))
+    if not densor.built:
+        densor.build((None, n_a))
+    model = sequence_model(n_values, n_a)
     model.load_weights(str(path))
     LSTM_cell.set_weights(model.get_layer("rnn").get_weights())
     densor.set_weights(model.get_layer("densor").get_weights())
@@ -141,18 +146,28 @@ def training_arrays(window_ids: np.ndarray, n_values: int):
     return X, [Y[:, t] for t in range(Y.shape[1])]
 
 
-def sequence_nll(model, sequences, one_hot_input: bool = True) -> float:
+def sequence_nll(model, sequences, one_hot_input: bool = True, batch_size: int = 8) -> float:
     """Mean negative log-likelihood (nats per value) of every value after the first of each
-    sequence, each sequence scored in one pass from a zero state."""
+    sequence, each sequence scored in one pass from a zero state.
+
+    The sequences are padded at the end to one length and run through ``model.predict`` in
+    batches (one compiled graph); the padding comes after every scored step, so a causal
+    model's scores do not depend on it.
+    """
     n_values = model.output_shape[-1]
+    length = max(len(seq) for seq in sequences) - 1
+    ids = np.zeros((len(sequences), length), dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        ids[row, :len(seq) - 1] = seq[:-1]
     total, count = 0.0, 0
-    for seq in sequences:
-        x = one_hot(seq[None, :-1], n_values) if one_hot_input else seq[None, :-1]
-        probs = model(x, training=False)
-        probs = ops.convert_to_numpy(probs)[0]
-        p = probs[np.arange(len(seq) - 1), seq[1:]]
-        total += float(-np.log(np.maximum(p, 1e-12)).sum())
-        count += len(seq) - 1
+    for lo in range(0, len(sequences), batch_size):
+        chunk = ids[lo:lo + batch_size]
+        x = one_hot(chunk, n_values) if one_hot_input else chunk
+        probs = model.predict(x, batch_size=len(chunk), verbose=0)
+        for row, seq in enumerate(sequences[lo:lo + batch_size]):
+            p = probs[row, np.arange(len(seq) - 1), seq[1:]]
+            total += float(-np.log(np.maximum(p, 1e-12)).sum())
+            count += len(seq) - 1
     return total / count
 
 
