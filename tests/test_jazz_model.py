@@ -171,7 +171,7 @@ def test_shipped_lstm_beats_the_ngrams_and_matches_its_card(trained):
     assert abs(gru - lstm) < 0.2
 
 
-def test_improvise_fills_the_choruses_exactly(trained):
+def test_improvise_fills_the_choruses_exactly(trained, tmp_path):
     blues = music.parse_progression(music.BLUES_IN_BB)
     solo, values = improvise(*trained, blues, choruses=2, temperature=1.0, seed=5)
     again, _ = improvise(*trained, blues, choruses=2, temperature=1.0, seed=5)
@@ -185,3 +185,22 @@ def test_improvise_fills_the_choruses_exactly(trained):
     assert shares["chord"] + shares["scale"] > 0.5
     with pytest.raises(ValueError, match="choruses must be at least 1"):
         improvise(*trained, blues, choruses=0)
+
+
+def test_generated_solo_file_parses_with_pretty_midi_and_music21(trained, tmp_path):
+    import music21
+    import pretty_midi
+
+    tune = music.parse_progression("F-7 | Bb-7 | Eb7 | Abj7 | Dbj7 | G7 | Cj7 | Cj7")
+    solo, _ = improvise(*trained, tune, choruses=2, temperature=1.0, seed=9)
+    path = tmp_path / "generated.mid"
+    music.to_midi(solo, tempo=170, progression=tune, choruses=2).write(str(path))
+    pm = pretty_midi.PrettyMIDI(str(path))
+    assert [i.name for i in pm.instruments] == ["solo", "bass", "piano"]
+    assert len(pm.instruments[0].notes) == int(solo.notes.sum())
+    assert len(pm.instruments[1].notes) == 2 * 8 * 4
+    assert abs(pm.get_end_time() - 2 * 8 * 4 * 60 / 170) < 0.5
+    score = music21.converter.parse(str(path))
+    assert len(score.parts) == 3
+    assert len(score.parts[0].stripTies().recurse().notes) == int(solo.notes.sum())
+    assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in pm.instruments)
