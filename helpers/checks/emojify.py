@@ -94,10 +94,11 @@ def check_model(fn, report):
     report.shape(b, (5,), "b")
     report.shape(pred, (1,), "pred for one sentence", hint="pred holds one label per sentence: shape (m,).")
     report.close(W, ref["model/m1_it1/W"], "W after one step on one sentence",
-                 hint="one SGD step: z = W @ avg + b, a = softmax(z), dz = a - Y_oh[i], "
-                      "dW = np.outer(dz, avg), db = dz, then W -= learning_rate * dW.")
+                 hint="one SGD step: the scores z = W avg + b and their softmax a; dz is a minus "
+                      "the one-hot label, dW the outer product of dz and the average, db is dz; "
+                      "then step W and b by -learning_rate times their gradients.")
     report.close(b, ref["model/m1_it1/b"], "b after one step on one sentence",
-                 hint="update b too: b -= learning_rate * db with db = dz = a - Y_oh[i].")
+                 hint="update b too, with its own gradient db (equal to dz) times learning_rate.")
     m = len(LABELS)
     (pred, W, b), printed = quietly(report, fn, SENTENCES, LABELS, w2v,
                                     learning_rate=0.1, num_iterations=1)
