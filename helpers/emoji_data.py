@@ -176,14 +176,16 @@ def plot_confusion(matrix, title: str = "", ax=None):
     return ax
 
 
-def trained(model, name: str):
-    """``model`` if it exists; while the exercises it needs are unfinished, say so.
+def trained(model, exercise: str, what: str):
+    """``model`` if it exists; while the exercise it needs is unfinished, say so.
 
-    Cells after a training cell start with ``v2 = trained(emojifier_v2, "Emojifier-V2")``:
-    the training cell sets ``emojifier_v2 = None`` before it calls the graded functions, so
-    an unfinished exercise shows up here as the same NotImplementedError, not a NameError.
+    Cells after a training cell start with
+    ``v2 = trained(emojifier_v2, "Emojify_V2", "Emojifier-V2")``: the training cell sets
+    ``emojifier_v2 = None`` before it calls the graded functions, so an unfinished exercise
+    shows up here as a NotImplementedError that names it (``"Emojify_V2: ..."``, like the
+    stubs' own), not as a NameError.
     """
     if model is None:
-        raise NotImplementedError(f"{name} is not trained yet: finish the graded functions above "
-                                  "and run its training cell first")
+        raise NotImplementedError(f"{exercise}: {what} is not trained yet - finish {exercise} "
+                                  "(and the exercises before it), then run its training cell")
     return model
