@@ -22,7 +22,8 @@ Choices (they are also printed and written to ``values.json``):
   lasts until the next event; its length is snapped to the nearest of ``DURATIONS``
   (aiming every time at the *original* next onset, so snapping errors never accumulate).
   A silence of at least half a beat after a note (from the WJD articulation, i.e. sounding
-  length / inter-onset interval) becomes rest events, split into lengths from ``DURATIONS``.
+  length / inter-onset interval) becomes rest events, split into lengths from ``DURATIONS``
+  (the note's length is adjusted a little to avoid rests shorter than a sixteenth).
   A note that starts on the same grid step as the note before it (a grace note the grid
   cannot separate) is dropped and counted. The last note of a solo lasts one beat.
 - Pitch: a note more than two octaves from the previous note is moved by octaves towards
@@ -70,6 +71,22 @@ def split_rest(steps: int) -> list[int]:
     return out
 
 
+def note_and_rests(gap: int, sounding: float) -> tuple[int, list[int]]:
+    """Fill ``gap`` steps with a note (about ``sounding`` steps long) and rests.
+
+    Among the note lengths in DURATIONS shorter than the gap, take the one that keeps the
+    note's length closest to ``sounding`` while avoiding many rest pieces and rests shorter
+    than a sixteenth (3 steps), which would only be articulation; onsets stay exact.
+    """
+    best = None
+    for note in (d for d in DURATIONS if d < gap):
+        rests = split_rest(gap - note)
+        cost = abs(note - sounding) + 3 * (len(rests) - 1) + 6 * sum(r < 3 for r in rests)
+        if best is None or cost < best[0]:
+            best = (cost, note, rests)
+    return best[1], best[2]
+
+
 def resolve_chords(symbols: list[str]) -> list[str]:
     known = [s for s in symbols if s != "NC"]
     if not known:
@@ -112,13 +129,9 @@ def quantise(notes: pd.DataFrame, stats: Counter) -> Solo:
             ioi = gap = STEPS_PER_BEAT
             silence = 0.0
         if silence >= SILENCE and gap >= 2:
-            note = snap(max(ioi - silence, 1))
-            if note >= gap:
-                note = max(d for d in DURATIONS if d < gap)
-            rests = split_rest(gap - note)
+            note, rests = note_and_rests(gap, ioi - silence)
         elif gap > max(DURATIONS):
-            note = max(DURATIONS)
-            rests = split_rest(gap - note)
+            note, rests = note_and_rests(gap, max(DURATIONS))
         else:
             note, rests = snap(max(gap, 1)), []
         onsets.append(q)

@@ -187,14 +187,14 @@ def check_music_inference_model(fn, report):
                        "call the LSTM_cell and densor passed in (they carry the trained weights)")
         report.require(any(isinstance(layer, SampleFeedback) for layer in model.layers),
                        "chooses values with a SampleFeedback layer",
-                       "choose each value with sampler = SampleFeedback(n_values) (created once, "
-                       "before the loop) so that predict_and_sample can set its temperature")
+                       "choose each value with one SampleFeedback layer (created once, before "
+                       "the loop) so that predict_and_sample can set its temperature")
         report.require(np.allclose(out.sum(-1), 1) and np.allclose(out.max(-1), 1),
                        "every output is a one-hot vector",
                        "append the sampler's one-hot choice to outputs (not densor's probabilities)")
         report.close(out, want[f"music_inference_model/{case}"], f"greedy values for Ty = {Ty}",
-                     hint="Feed the one-hot choice back as the next input: "
-                          "x = ops.expand_dims(choice, axis=1); keep a and c from LSTM_cell.")
+                     hint="Feed the one-hot choice back as the next input, with the time axis "
+                          "added back by ops.expand_dims on axis 1; keep a and c from LSTM_cell.")
 
 
 @exercise("predict_and_sample")
@@ -222,7 +222,7 @@ def check_predict_and_sample(fn, report):
     sampler = next(layer for layer in model.layers if isinstance(layer, SampleFeedback))
     report.require(abs(float(ops.convert_to_numpy(sampler.temperature)) - 3.0) < 1e-6,
                    "sets the model's temperature",
-                   "call set_temperature(inference_model, temperature) before predicting")
+                   "call set_temperature with the model and the temperature before predicting")
     report.require(any(not np.array_equal(r, greedy) for r in runs),
                    "a high temperature samples other values than the greedy ones",
                    "with temperature 3 every run equals the greedy one: set the temperature "
