@@ -15,7 +15,11 @@ from helpers.jazz_model import (SampleFeedback, fast_equivalent, load_gru, load_
 from helpers.notebook import setup
 from tests.mutate import mutant
 
-setup(seed=3, keras=True)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def seeded():
+    setup(seed=3, keras=True)
 
 
 def _stack(outputs):
