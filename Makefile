@@ -31,7 +31,7 @@ install: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/python -m helpers.release workspace --keep
-	$(BIN)/jupyter lab --notebook-dir=workspace
+	$(BIN)/jupyter lab --notebook-dir=workspace $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: $(STAMP)
 	$(BIN)/python -m helpers.execute --all --out build/notebooks
