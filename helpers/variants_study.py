@@ -34,7 +34,8 @@ METRICS = {  # task -> (name of the reported test score, name of the per-epoch e
 RUN_FIELDS = ("task", "length", "model", "cell", "unit_forget_bias", "seed", "n_a", "params",
               "epochs", "seconds_per_epoch", "train_loss", "eval", "seconds", "score",
               "cpu_seconds")
-TOP_FIELDS = ("command", "date", "versions", "config", "total_seconds", "runs")
+TOP_FIELDS = ("command", "date", "versions", "data", "workers", "config", "tasks", "total_seconds",
+              "runs")
 VERSION_FIELDS = ("python", "numpy", "tensorflow", "keras", "machine")
 
 
@@ -288,15 +289,15 @@ def check_results(results: dict) -> dict:
             raise ValueError(f"results['runs'][{number}]: missing {missing}")
         if not len(run["train_loss"]) == len(run["eval"]) == len(run["seconds"]) == run["epochs"]:
             raise ValueError(f"results['runs'][{number}]: curves do not have {run['epochs']} epochs")
-    config = _config_from_dict(results["config"])
+    config = config_from_dict(results["config"])
     have = {(r["task"], r["length"], r["model"], r["seed"]) for r in results["runs"]}
-    for job in jobs(config, results.get("tasks", V.TASKS)):
+    for job in jobs(config, results["tasks"]):
         if (job.task, job.length, job.model, job.seed) not in have:
             raise ValueError(f"results: no run for {job}")
     return results
 
 
-def _config_from_dict(d: dict) -> StudyConfig:
+def config_from_dict(d: dict) -> StudyConfig:
     def tuples(cls, values):
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
 
@@ -332,7 +333,7 @@ def summary(results: dict, task: str):
     """One row per (length,) model: units, parameters, score mean and std over seeds, s/epoch."""
     frame = runs_frame(results, task)
     keys = ["length", "model"] if task == "adding" else ["model"]
-    order = {m: i for i, m in enumerate(getattr(_config_from_dict(results["config"]), task).models)}
+    order = {m: i for i, m in enumerate(getattr(config_from_dict(results["config"]), task).models)}
     table = (frame.groupby(keys, sort=False)
              .agg(units=("n_a", "first"), params=("params", "first"), seeds=("seed", "count"),
                   mean=("score", "mean"), std=("score", "std"),
@@ -354,7 +355,7 @@ def format_summary(table, task: str, digits: int = 3):
 # ---------------------------------------------------------------- figures
 
 COLOURS = {"SimpleRNN": "tab:red", "GRU": "tab:blue", "LSTM": "tab:green",
-           "LSTM, forget bias 0": "tab:olive"}
+           "LSTM, forget bias 0": "tab:purple"}
 
 
 def plot_length_sweep(results: dict, models=None, ax=None):
