@@ -156,7 +156,8 @@ def windows(sequences: list[np.ndarray], T_x: int, stride: int):
     for number, seq in enumerate(sequences):
         seq = np.asarray(seq)
         if seq.ndim != 1 or len(seq) < 2:
-            raise ValueError(f"sequence {number}: need a 1-D array of at least 2 ids, got shape {seq.shape}")
+            raise ValueError(f"sequence {number}: need a 1-D array of at least 2 ids, "
+                             f"got shape {seq.shape}")
         for start in range(0, len(seq) - 1, stride):
             x = seq[start:start + T_x]
             y = seq[start + 1:start + T_x + 1]
@@ -210,7 +211,8 @@ def encode_sentences(sentences: list[str], word_index: dict[str, int], T_x: int)
     for row, sentence in enumerate(sentences):
         words = clean(sentence).split()
         if len(words) > T_x:
-            raise ValueError(f"sentence {row} ({sentence!r}) has {len(words)} words, more than T_x={T_x}")
+            raise ValueError(f"sentence {row} ({sentence!r}) has {len(words)} words, "
+                             f"more than T_x={T_x}")
         for t, word in enumerate(words):
             if word not in word_index:
                 raise KeyError(f"{word!r} (sentence {row}, {sentence!r}) is not in the vocabulary")

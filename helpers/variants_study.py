@@ -26,7 +26,8 @@ import numpy as np
 
 from . import variants as V
 
-METRICS = {  # task -> (name of the reported test score, name of the per-epoch evaluation, lower is better)
+# task -> (name of the reported test score, name of the per-epoch evaluation, lower is better)
+METRICS = {
     "adding": ("test normalised MSE", "validation normalised MSE", True),
     "jazz": ("test NLL (nats per value)", "validation NLL (nats per value)", True),
     "emoji": ("test accuracy", "test accuracy", False),
@@ -288,7 +289,8 @@ def check_results(results: dict) -> dict:
         if missing:
             raise ValueError(f"results['runs'][{number}]: missing {missing}")
         if not len(run["train_loss"]) == len(run["eval"]) == len(run["seconds"]) == run["epochs"]:
-            raise ValueError(f"results['runs'][{number}]: curves do not have {run['epochs']} epochs")
+            raise ValueError(f"results['runs'][{number}]: curves do not have "
+                             f"{run['epochs']} epochs")
     config = config_from_dict(results["config"])
     have = {(r["task"], r["length"], r["model"], r["seed"]) for r in results["runs"]}
     for job in jobs(config, results["tasks"]):
@@ -347,7 +349,8 @@ def summary(results: dict, task: str):
 def format_summary(table, task: str, digits: int = 3):
     """``summary`` with the score written ``mean ± std`` and times rounded, for display."""
     out = table.copy()
-    out[METRICS[task][0]] = [f"{m:.{digits}f} ± {s:.{digits}f}" for m, s in zip(out["mean"], out["std"])]
+    out[METRICS[task][0]] = [f"{m:.{digits}f} ± {s:.{digits}f}"
+                             for m, s in zip(out["mean"], out["std"])]
     out["s / epoch"] = out["s_per_epoch"].round(1)
     return out.drop(columns=["mean", "std", "s_per_epoch"])
 
