@@ -6,7 +6,7 @@
 Each notebook loses its solutions (every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block
 becomes ``# YOUR CODE HERE`` + ``raise NotImplementedError``) and all outputs. Beside the
 notebooks go ``helpers/`` without the generated ``helpers/graded/`` (it holds solutions),
-``data/``, and a short README.
+``data/``, ``results/`` (the stored variants study), and a short README.
 """
 import argparse
 import shutil
@@ -18,6 +18,8 @@ import nbformat
 from . import nbcells
 from .course import NOTEBOOKS
 from .paths import NOTEBOOKS as NB_DIR, ROOT
+
+SHIPPED = ("helpers", "data", "results")  # folders the notebooks read at run time
 
 LEARNER_README = """# RNN Lab - your workspace
 
@@ -62,7 +64,7 @@ def write(out: Path, keep: bool = False) -> list[str]:
     if out.exists() and not keep:
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    for folder in ("helpers", "data"):
+    for folder in SHIPPED:
         shutil.rmtree(out / folder, ignore_errors=True)
         shutil.copytree(ROOT / folder, out / folder, ignore=_ignore)
     written = []
