@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.checks import emojify as checks
-from helpers.checks.core import CheckFailed, outcome
+from helpers.checks.core import CheckFailed
 from helpers.emoji_data import predict_emoji, load_sentences
 from helpers.glove import load_glove
 from helpers.graded import emojify as graded
@@ -36,22 +36,6 @@ def small_vocabulary(glove):
 
 
 # ------------------------------------------------------------------ the checks themselves
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_reference_passes_its_check(name, capsys):
-    getattr(checks, f"check_{name}")(getattr(graded, name))
-    assert f"✅ {name}: all" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_stub_reports_not_implemented(name, capsys):
-    def stub(*args, **kwargs):
-        raise NotImplementedError(f"{name}: replace these two lines with your code")
-
-    getattr(checks, f"check_{name}")(stub)
-    assert capsys.readouterr().out.strip() == f"⏳ {name}: not implemented yet"
-    assert outcome(name, stub).status == "not implemented"
-
 
 MUTATIONS = [
     ("sentence_to_avg", "sentence.lower().split()", "sentence.split()", "lower-case"),

@@ -1,5 +1,4 @@
 """The learner release: no solutions, runs to the end, round-trips, keeps learners' edits."""
-import json
 from pathlib import Path
 
 import nbformat
