@@ -17,7 +17,9 @@ from nbclient import NotebookClient
 from .course import NOTEBOOKS
 from .paths import NOTEBOOKS as NB_DIR
 
-QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+# Level 3 also hides TensorFlow C++ "errors" such as the harmless use_unbounded_threadpool notice
+# printed by every Keras fit in TF 2.21; Python exceptions still show in the notebooks.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 class ProgressClient(NotebookClient):
