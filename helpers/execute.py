@@ -34,17 +34,26 @@ class ProgressClient(NotebookClient):
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
 
-def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress: bool = True,
-            cwd: Path | None = None) -> nbformat.NotebookNode:
-    nb = nbformat.read(str(path), as_version=4)
-    os.environ.update(QUIET_ENV)
+def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 900, allow_errors: bool = False,
+        progress: bool = True, label: str = "", env: dict | None = None) -> nbformat.NotebookNode:
+    """Execute ``nb`` in place in a fresh ``python3`` kernel started in ``cwd``.
+
+    Each cell may run ``timeout`` seconds (then it is interrupted); the kernel sees this
+    process's environment, quietened, plus ``env``.
+    """
     client = (ProgressClient if progress else NotebookClient)(
         nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-        interrupt_on_timeout=True,
-        resources={"metadata": {"path": str(cwd or Path(path).parent)}})
-    client.label = Path(path).name
-    client.execute()
+        interrupt_on_timeout=True, resources={"metadata": {"path": str(cwd)}})
+    client.label = label
+    client.execute(env={**os.environ, **QUIET_ENV, **(env or {})})
     return nb
+
+
+def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress: bool = True,
+            cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Read the notebook at ``path`` and run it (by default in its own folder)."""
+    nb = nbformat.read(str(path), as_version=4)
+    return run(nb, cwd or Path(path).parent, timeout, allow_errors, progress, Path(path).name)
 
 
 def main(argv=None) -> int:

@@ -3,79 +3,62 @@
     python -m helpers.grade submissions/3_emojify.ipynb
     python -m helpers.grade submissions/            # every course notebook in the folder
 
-Each notebook runs on a copy, in a fresh kernel, with a time limit per cell; errors do not
+Each notebook runs in memory (the file is only read), in a fresh kernel, with a time limit per cell; errors do not
 stop the run. Then one grading cell per exercise runs the exercise's check on the function
 the learner defined, so code that crashes or never ends costs only its own exercise. The
 score table is printed and written as JSON (``--out``, default ``build/grades/``). The
 submitted file is never modified.
 """
 import argparse
+import importlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from .checks.core import Outcome, outcome
+from .checks.core import outcome
 from .course import by_file
-from .execute import QUIET_ENV
+from .execute import run
 from .paths import BUILD, ROOT
 
 MANIFEST = ROOT / "helpers" / "checks" / "manifest.json"
 
 
-def record(name: str, fn, results_file: str) -> None:
+def record(name: str, module: str, fn, results_file: str) -> None:
     """Run from the grading cells inside the learner's kernel: append one JSON line."""
-    found = outcome_for(name, fn)
+    importlib.import_module(f"helpers.checks.{module}")  # registers the module's checks
+    found = outcome(name, fn)
     with open(results_file, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(asdict(found)) + "\n")
     print(f"{found.exercise}: {found.status}" + (f" - {found.hint}" if found.hint else ""))
 
 
-def outcome_for(name: str, fn) -> Outcome:
-    import importlib
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    for nb_file, exercises in manifest.items():
-        if any(e["name"] == name for e in exercises):
-            importlib.import_module(f"helpers.checks.{by_file(nb_file).module}")
-    return outcome(name, fn)
-
-
-def grading_cell(name: str, results_file: str):
+def grading_cell(name: str, module: str, results_file: str):
     code = (f"from helpers.grade import record as __rnnlab_record\n"
-            f"__rnnlab_record({name!r}, globals().get({name!r}), {results_file!r})")
+            f"__rnnlab_record({name!r}, {module!r}, globals().get({name!r}), {results_file!r})")
     return nbformat.v4.new_code_cell(code)
 
 
 def grade_notebook(path: Path, timeout: int = 120) -> dict:
     path = Path(path)
-    exercises = json.loads(MANIFEST.read_text(encoding="utf-8")).get(by_file(path.name).file, [])
+    notebook = by_file(path.name)
+    exercises = json.loads(MANIFEST.read_text(encoding="utf-8")).get(notebook.file, [])
     with tempfile.TemporaryDirectory(prefix="rnnlab-grade-") as tmp:
-        work = Path(tmp) / path.name
-        shutil.copyfile(path, work)
         results = Path(tmp) / "results.jsonl"
-        nb = nbformat.read(str(work), as_version=4)
-        nb.cells += [grading_cell(e["name"], str(results)) for e in exercises]
-        env = dict(os.environ, **QUIET_ENV, RNNLAB_BUILD=str(Path(tmp) / "build"),
-                   PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                interrupt_on_timeout=True, resources={"metadata": {"path": tmp}})
+        nb = nbformat.read(str(path), as_version=4)  # run in memory: the file stays untouched
+        nb.cells += [grading_cell(e["name"], notebook.module, str(results)) for e in exercises]
+        env = {"RNNLAB_BUILD": str(Path(tmp) / "build"),
+               "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
         problem = ""
-        saved = dict(os.environ)
-        os.environ.update(env)
         try:
-            client.execute()
+            run(nb, Path(tmp), timeout, allow_errors=True, progress=False, env=env)
         except DeadKernelError:
             problem = "the kernel died before this exercise was graded"
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
         got = {}
         if results.exists():
             for line in results.read_text(encoding="utf-8").splitlines():
