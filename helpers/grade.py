@@ -3,8 +3,8 @@
     python -m helpers.grade submissions/3_emojify.ipynb
     python -m helpers.grade submissions/            # every course notebook in the folder
 
-Each notebook runs in memory (the file is only read), in a fresh kernel, with a time limit per cell; errors do not
-stop the run. Then one grading cell per exercise runs the exercise's check on the function
+Each notebook runs in memory (the file is only read), in a fresh kernel, with a time limit
+per cell; errors do not stop the run. Then one grading cell per exercise runs the exercise's check on the function
 the learner defined, so code that crashes or never ends costs only its own exercise. The
 score table is printed and written as JSON (``--out``, default ``build/grades/``). The
 submitted file is never modified.
