@@ -17,7 +17,7 @@ help:
 	@echo "make test     unit tests + nbval replay of every notebook"
 	@echo "make release  write the learner version into dist/"
 	@echo "make grade NB=path/to/notebook-or-folder   grade learner notebooks"
-	@echo "make export   regenerate helpers/graded/ from the notebooks' graded cells"
+	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
 	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
 	@echo "make bench    run the benchmark scripts"
 
@@ -30,30 +30,30 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/python -m helpers.release workspace --keep
+	$(BIN)/python -m helpers.instructor.release workspace --keep
 	$(BIN)/jupyter lab --notebook-dir=workspace $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: $(STAMP)
-	$(BIN)/python -m helpers.execute --all --out build/notebooks
+	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
 
 export: $(STAMP)
-	$(BIN)/python -m helpers.export
+	$(BIN)/python -m helpers.instructor.export
 
 check-export: $(STAMP)
-	$(BIN)/python -m helpers.export --check
+	$(BIN)/python -m helpers.instructor.export --check
 
 release: $(STAMP)
-	$(BIN)/python -m helpers.release dist
+	$(BIN)/python -m helpers.instructor.release dist
 
 grade: $(STAMP)
-	$(BIN)/python -m helpers.grade $(NB)
+	$(BIN)/python -m helpers.instructor.grade $(NB)
 
 execute: $(STAMP)
-	$(BIN)/python -m helpers.execute $(NB) --inplace
+	$(BIN)/python -m helpers.instructor.execute $(NB) --inplace
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

@@ -1,4 +1,4 @@
-"""GloVe 6B 50d: load time and peak memory of helpers.glove vs a classic line-by-line text reader.
+"""GloVe 6B 50d: load time and peak memory of helpers.emojify.glove vs a classic line-by-line text reader.
 
     .venv/bin/python benchmarks/glove_load.py [--repeat 3]
 
@@ -13,7 +13,7 @@ process's resident memory after its imports (Linux: the peak is reset through
 - ``load_glove() (vectors ready)``: memory-map the .npy, nothing else, and read one vector row;
 - ``load_glove() + word_to_index``: the same plus the word list and the ``{word: index}`` dict,
   then one ``word_to_vec_map`` lookup (the classic API ready to use);
-- ``load_glove(txt)``: helpers.glove's own reader of an original text file, for reference.
+- ``load_glove(txt)``: helpers.emojify.glove's own reader of an original text file, for reference.
 
 It prints the ratios classic / load_glove for time and memory, measured in this one run.
 """
@@ -32,7 +32,7 @@ import json, sys, time
 import numpy as np
 import pyarrow.parquet  # imported before the baseline, like numpy: only the loading is measured
 sys.path.insert(0, {root!r})
-from helpers.glove import load_glove
+from helpers.emojify.glove import load_glove
 
 def status_mb(field):
     with open("/proc/self/status") as fh:
@@ -80,7 +80,7 @@ print(json.dumps({{"seconds": seconds, "peak_mb": status_mb("VmHWM") - base, "ch
 LOADERS = [("classic", "classic text reader (dict of arrays)"),
            ("vectors", "load_glove() (vectors ready)"),
            ("classic_api", "load_glove() + word_to_index"),
-           ("our_text", "load_glove(txt) (helpers.glove text reader)")]
+           ("our_text", "load_glove(txt) (helpers.emojify.glove text reader)")]
 
 
 def write_text_copy(path: Path) -> None:
@@ -88,7 +88,7 @@ def write_text_copy(path: Path) -> None:
     import numpy as np
 
     sys.path.insert(0, str(ROOT))
-    from helpers.glove import load_glove
+    from helpers.emojify.glove import load_glove
 
     glove = load_glove()
     vectors = np.asarray(glove.vectors)

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from helpers import rnn_utils  # noqa: E402
-from helpers.graded.step_by_step import lstm_backward, lstm_forward  # noqa: E402
+from helpers.step_by_step import rnn_utils  # noqa: E402
+from helpers.instructor.graded.step_by_step import lstm_backward, lstm_forward  # noqa: E402
 
 N_X, N_A, N_Y, M, T_X = 50, 64, 10, 64, 50
 REPEATS = 7

@@ -1,12 +1,18 @@
-"""RNN Lab helper package.
+"""RNN Lab helper package: what the notebooks import, one subpackage per notebook.
 
-Small modules that the notebooks import:
+Learner runtime (ships with the learner release):
 
-- ``helpers.paths``   where data, notebooks and build outputs live;
-- ``helpers.course``  the list of notebooks and their graded-function modules;
-- ``helpers.checks``  the feedback checks that follow every exercise;
-- ``helpers.graded``  *generated* copies of the graded functions (instructor side only);
-- ``helpers.export`` / ``helpers.release`` / ``helpers.grade``  course tooling.
+- ``helpers.paths``     where data, notebooks and build outputs live;
+- ``helpers.notebook``  ``setup()``: the seeds and print options of every notebook's first cell;
+- ``helpers.checking``  the feedback machinery that every exercise's check uses;
+- ``helpers.step_by_step``  notebook 1: parameters, gradient checking, diagrams, its checks;
+- ``helpers.jazz``      notebook 2: the note encoding, dataset, models, evaluation, its checks;
+- ``helpers.emojify``   notebook 3: GloVe vectors, the emoji sentences, its checks;
+- ``helpers.variants``  notebook 4: the tasks, equal-size models and the stored study.
+
+Instructor tooling (never shipped to learners): ``helpers.instructor`` - the notebook list,
+export of the graded functions, the learner release, grading, headless execution, and the
+generated solutions in ``helpers.instructor.graded``.
 
 Importing the package itself is cheap: nothing heavy (TensorFlow, data) loads here.
 """

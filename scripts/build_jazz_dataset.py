@@ -44,8 +44,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.graded.jazz import note_to_value  # noqa: E402
-from helpers.music import DURATIONS, STEPS_PER_BEAT, Solo, encode_solo, parse_chord  # noqa: E402
+from helpers.instructor.graded.jazz import note_to_value  # noqa: E402
+from helpers.jazz.music import DURATIONS, STEPS_PER_BEAT, Solo, encode_solo, parse_chord  # noqa: E402
 
 SEED = 1234
 MIN_COUNT = 2

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from helpers.variants import TASKS  # noqa: E402
-from helpers.variants_study import CONFIGS, init_worker, run_study, save_results  # noqa: E402
+from helpers.variants.study import CONFIGS, init_worker, run_study, save_results  # noqa: E402
 
 
 def log(text: str) -> None:

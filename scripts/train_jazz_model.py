@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from helpers.jazz_data import SPLITS, build_summary, load_sequences, vocab_size  # noqa: E402
-from helpers.jazz_eval import best_ngram  # noqa: E402
-from helpers.jazz_model import GRU_WEIGHTS, LSTM_WEIGHTS, N_A, sequence_model, sequence_nll, windows  # noqa: E402
+from helpers.jazz.data import SPLITS, build_summary, load_sequences, vocab_size  # noqa: E402
+from helpers.jazz.evaluate import best_ngram  # noqa: E402
+from helpers.jazz.model import GRU_WEIGHTS, LSTM_WEIGHTS, N_A, sequence_model, sequence_nll, windows  # noqa: E402
 from helpers.notebook import setup  # noqa: E402
 
 SEED = 2
@@ -119,7 +119,7 @@ Written by `scripts/train_jazz_model.py`; do not edit by hand.
 ## Models and settings
 - LSTM: one-hot value -> `LSTM({N_A})` -> `Dense({n_values}, softmax)`, the architecture of the
   notebook's `djmodel` / `music_inference_model` (weights saved from the equivalent
-  `helpers.jazz_model.sequence_model`, layers `rnn` and `densor`); {results['lstm']['params']} parameters.
+  `helpers.jazz.model.sequence_model`, layers `rnn` and `densor`); {results['lstm']['params']} parameters.
 - GRU of the same size (`GRU({N_A})`), {results['gru']['params']} parameters.
 - Windows of {TX} values (stride {STRIDE}) cut inside solos, {results['lstm']['windows']} training windows; Adam, learning
   rate {LR}, batch {BATCH}, sparse categorical cross-entropy, early stopping on the validation

@@ -8,7 +8,7 @@ call it see the broken version too, as they would in a learner's notebook).
 import ast
 from pathlib import Path
 
-GRADED = Path(__file__).resolve().parent.parent / "helpers" / "graded"
+GRADED = Path(__file__).resolve().parent.parent / "helpers" / "instructor" / "graded"
 
 
 def function_span(source: str, name: str) -> tuple[int, int]:

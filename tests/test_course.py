@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import nbcells
-from helpers.course import NOTEBOOKS
-from helpers.checks import core
+from helpers.instructor import nbcells
+from helpers.instructor.course import NOTEBOOKS
+from helpers import checking as core
 
 ROOT = Path(__file__).resolve().parent.parent
 NB_PATHS = [ROOT / "notebooks" / nb.file for nb in NOTEBOOKS]
@@ -27,7 +27,7 @@ def test_required_layout_exists():
 
 def test_generated_files_are_up_to_date():
     """helpers/graded, the check fixtures and the manifest match the notebooks."""
-    run = subprocess.run([sys.executable, "-m", "helpers.export", "--check"], cwd=ROOT,
+    run = subprocess.run([sys.executable, "-m", "helpers.instructor.export", "--check"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 
@@ -49,14 +49,13 @@ def test_notebook_is_saved_executed_with_the_python3_kernel(path):
 def test_notebooks_never_import_the_generated_solutions(path):
     for cell in nbcells.read(path).cells:
         if cell.cell_type == "code":
-            assert "helpers.graded" not in cell.source and "helpers import graded" not in cell.source
+            assert "helpers.instructor.graded" not in cell.source and "helpers import graded" not in cell.source
 
 
-def test_runtime_helpers_never_import_the_generated_solutions():
-    """The learner release ships helpers/ without graded/: nothing there may need it."""
-    allowed = {"export.py"}  # writes it; never imports it
+def test_runtime_helpers_never_import_the_instructor_tooling():
+    """The learner release ships helpers/ without instructor/: nothing else there may need it."""
     for path in (ROOT / "helpers").rglob("*.py"):
-        if "graded" in path.parts or path.name in allowed:
+        if "instructor" in path.relative_to(ROOT / "helpers").parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -64,19 +63,20 @@ def test_runtime_helpers_never_import_the_generated_solutions():
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""] + [a.name for a in node.names]
-            assert not any("graded" in n for n in names), f"{path.relative_to(ROOT)} imports graded code"
+                names = [("." * node.level) + (node.module or "")] + [a.name for a in node.names]
+            assert not any("instructor" in n or "graded" in n for n in names), \
+                f"{path.relative_to(ROOT)} imports instructor code"
 
 
 @pytest.mark.parametrize("nb", GRADED_NBS, ids=lambda nb: nb.module)
 def test_every_graded_function_has_a_check_and_a_check_cell(nb):
     import importlib
-    checks = importlib.import_module(f"helpers.checks.{nb.module}")
+    checks = importlib.import_module(f"helpers.{nb.module}.checks")
     cells = nbcells.read(ROOT / "notebooks" / nb.file).cells
     graded = [(i, nbcells.graded_name(c)) for i, c in enumerate(cells) if nbcells.graded_name(c)]
     assert graded, "a graded notebook without graded cells"
     for index, name in graded:
-        assert name in core.REGISTRY, f"no @exercise({name!r}) in helpers/checks/{nb.module}.py"
+        assert name in core.REGISTRY, f"no @exercise({name!r}) in helpers/{nb.module}/checks.py"
         assert hasattr(checks, f"check_{name}")
         later = [c.source for c in cells[index + 1:] if c.cell_type == "code"]
         assert later and re.search(rf"\bcheck_{name}\(\s*{name}\s*\)", later[0]), \
@@ -84,7 +84,7 @@ def test_every_graded_function_has_a_check_and_a_check_cell(nb):
 
 
 def test_manifest_lists_every_graded_function_once():
-    manifest = json.loads((ROOT / "helpers/checks/manifest.json").read_text())
+    manifest = json.loads((ROOT / "helpers/instructor/manifest.json").read_text())
     for nb in GRADED_NBS:
         names = [e["name"] for e in manifest[nb.file]]
         cells = nbcells.read(ROOT / "notebooks" / nb.file).cells
@@ -107,7 +107,7 @@ def test_readme_shows_the_two_commands_first():
 
 
 def all_exercises():
-    manifest = json.loads((ROOT / "helpers/checks/manifest.json").read_text())
+    manifest = json.loads((ROOT / "helpers/instructor/manifest.json").read_text())
     modules = {nb.file: nb.module for nb in GRADED_NBS}
     return [(modules[f], e["name"]) for f, exercises in manifest.items() for e in exercises]
 
@@ -116,8 +116,8 @@ def all_exercises():
 def test_check_passes_the_reference_and_waits_for_a_stub(module, name, capsys):
     """Every check accepts the solution, and says "not implemented yet" (no error) for a stub."""
     import importlib
-    checks = importlib.import_module(f"helpers.checks.{module}")
-    graded = importlib.import_module(f"helpers.graded.{module}")
+    checks = importlib.import_module(f"helpers.{module}.checks")
+    graded = importlib.import_module(f"helpers.instructor.graded.{module}")
     check = getattr(checks, f"check_{name}")
     check(getattr(graded, name))
     assert f"✅ {name}: all" in capsys.readouterr().out

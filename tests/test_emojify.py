@@ -5,12 +5,12 @@ import io
 import numpy as np
 import pytest
 
-from helpers.checks import emojify as checks
-from helpers.checks.core import CheckFailed
-from helpers.emoji_data import predict_emoji, load_sentences
-from helpers.glove import load_glove
-from helpers.rnn_utils import numerical_gradient
-from helpers.graded import emojify as graded
+from helpers.emojify import checks
+from helpers.checking import CheckFailed
+from helpers.emojify.data import predict_emoji, load_sentences
+from helpers.emojify.glove import load_glove
+from helpers.step_by_step.rnn_utils import numerical_gradient
+from helpers.instructor.graded import emojify as graded
 from tests.mutate import mutant, mutant_namespace
 
 EXERCISES = ("sentence_to_avg", "model", "sentences_to_indices", "pretrained_embedding_layer",

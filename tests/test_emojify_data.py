@@ -1,12 +1,12 @@
-"""helpers.emoji_data: the sentence set, its loader's errors, and prediction outside the notebook."""
+"""helpers.emojify.data: the sentence set, its loader's errors, and prediction outside the notebook."""
 import numpy as np
 import pytest
 
-from helpers import emoji_data
-from helpers.emoji_data import (EMOJI, SentenceFileError, SoftmaxClassifier, clean,
+from helpers.emojify import data as emoji_data
+from helpers.emojify.data import (EMOJI, SentenceFileError, SoftmaxClassifier, clean,
                                 confusion_matrix, label_to_emoji, load_sentences,
                                 predict_emoji, read_sentences)
-from helpers.glove import load_glove
+from helpers.emojify.glove import load_glove
 
 
 @pytest.fixture(scope="module")

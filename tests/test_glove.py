@@ -1,9 +1,9 @@
-"""helpers.glove: the packaged loader, its lazy classic API, and the text-file reader."""
+"""helpers.emojify.glove: the packaged loader, its lazy classic API, and the text-file reader."""
 import numpy as np
 import pytest
 
-from helpers import glove as glove_mod
-from helpers.glove import GloveFormatError, load_glove, read_text
+from helpers.emojify import glove as glove_mod
+from helpers.emojify.glove import GloveFormatError, load_glove, read_text
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import nbcells, release
-from helpers.grade import grade_notebook
+from helpers.instructor import nbcells, release
+from helpers.instructor.grade import grade_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "1_rnn_step_by_step.ipynb"
@@ -75,7 +75,7 @@ def test_crashes_and_endless_loops_cost_only_their_exercise(learner_nb, tmp_path
 
 def test_solved_notebook_gets_full_marks_and_json(tmp_path):
     out = tmp_path / "grades"
-    run = subprocess.run([sys.executable, "-m", "helpers.grade", str(ROOT / "notebooks" / NB),
+    run = subprocess.run([sys.executable, "-m", "helpers.instructor.grade", str(ROOT / "notebooks" / NB),
                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((out / "1_rnn_step_by_step.json").read_text())

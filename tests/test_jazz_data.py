@@ -1,4 +1,4 @@
-"""The jazz dataset (data/jazz/), its build script and helpers.jazz_data."""
+"""The jazz dataset (data/jazz/), its build script and helpers.jazz.data."""
 import importlib.util
 from collections import Counter
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import jazz_data
-from helpers.graded.jazz import note_to_value
-from helpers.music import DURATIONS, decode, encode_solo, parse_chord
+from helpers.jazz import data as jazz_data
+from helpers.instructor.graded.jazz import note_to_value
+from helpers.jazz.music import DURATIONS, decode, encode_solo, parse_chord
 from helpers.paths import ROOT
 
 

@@ -1,4 +1,4 @@
-"""Graded functions of notebook 2 (via helpers/graded/jazz.py), their checks and mutations,
+"""Graded functions of notebook 2 (via helpers/instructor/graded/jazz.py), their checks and mutations,
 the model helpers, the shipped weights and generation."""
 import re
 
@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from keras import ops
 
-from helpers import jazz_data, jazz_eval, music
-from helpers.checks import jazz as checks
-from helpers.checks.core import CheckFailed
-from helpers.graded import jazz as graded
-from helpers.jazz_model import (SampleFeedback, fast_equivalent, load_gru, load_trained, make_layers,
+from helpers.jazz import data as jazz_data, evaluate as jazz_eval, music
+from helpers.jazz import checks
+from helpers.checking import CheckFailed
+from helpers.instructor.graded import jazz as graded
+from helpers.jazz.model import (SampleFeedback, fast_equivalent, load_gru, load_trained, make_layers,
                                 sample_ids, sequence_nll, set_temperature, improvise, LSTM_WEIGHTS)
 from helpers.notebook import setup
 from tests.mutate import mutant

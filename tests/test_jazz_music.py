@@ -1,4 +1,4 @@
-"""helpers.music: chords, values, progressions, MIDI and audio; bad input errors."""
+"""helpers.jazz.music: chords, values, progressions, MIDI and audio; bad input errors."""
 import re
 import wave
 
@@ -6,9 +6,9 @@ import numpy as np
 import pretty_midi
 import pytest
 
-from helpers import music
-from helpers.graded.jazz import note_to_value
-from helpers.music import QUALITIES, SLOTS, parse_chord, parse_progression, realise_pitch
+from helpers.jazz import music
+from helpers.instructor.graded.jazz import note_to_value
+from helpers.jazz.music import QUALITIES, SLOTS, parse_chord, parse_progression, realise_pitch
 
 
 @pytest.mark.parametrize("symbol, root, quality", [

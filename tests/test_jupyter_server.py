@@ -10,8 +10,8 @@ import uuid
 import pytest
 import websocket
 
-from helpers import nbcells, release
-from helpers.course import NOTEBOOKS
+from helpers.instructor import nbcells, release
+from helpers.instructor.course import NOTEBOOKS
 
 TOKEN = "rnnlab-test-token"
 

@@ -2,7 +2,7 @@
 import nbformat
 import pytest
 
-from helpers import nbcells
+from helpers.instructor import nbcells
 
 CELL = '''# GRADED FUNCTION: scale
 def scale(x, k):

@@ -4,9 +4,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import nbcells, release
-from helpers.course import NOTEBOOKS
-from helpers.execute import execute
+from helpers.instructor import nbcells, release
+from helpers.instructor.course import NOTEBOOKS
+from helpers.instructor.execute import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT_SUFFIXES = {".ipynb", ".py", ".md", ".json", ".txt", ".cfg", ".toml", ".yml", ".csv"}
@@ -40,7 +40,7 @@ def solution_lines():
 def test_release_holds_no_solution_text(dist):
     lines = solution_lines()
     assert len(lines) > 50, "suspiciously few solution lines found"
-    assert not (dist / "helpers" / "graded").exists()
+    assert not (dist / "helpers" / "instructor").exists()
     texts = {p: p.read_text(encoding="utf-8") for p in dist.rglob("*")
              if p.is_file() and p.suffix in TEXT_SUFFIXES}
     leaks = [(str(p.relative_to(dist)), line) for line in lines for p, t in texts.items() if line in t]
@@ -52,7 +52,7 @@ def test_release_has_what_the_notebooks_need(dist):
         learner = nbcells.read(dist / nb.file)
         assert all(c.outputs == [] for c in learner.cells if c.cell_type == "code")
         assert all(c.execution_count is None for c in learner.cells if c.cell_type == "code")
-    assert (dist / "helpers" / "checks" / "manifest.json").exists()
+    assert (dist / "helpers" / "step_by_step" / "expected.npz").exists()
     assert (dist / "data" / "README.md").exists()
     assert (dist / "README.md").exists()
 

@@ -12,10 +12,10 @@ import os
 import numpy as np
 import pytest
 
-import helpers.graded.step_by_step as graded
-from helpers import rnn_utils
-from helpers.checks import CheckFailed
-from helpers.checks import step_by_step as checks
+import helpers.instructor.graded.step_by_step as graded
+from helpers.step_by_step import rnn_utils
+from helpers.checking import CheckFailed
+from helpers.step_by_step import checks
 
 NAMES = list(graded.__all__)
 

@@ -1,12 +1,12 @@
 """Each deliberately broken solution must fail its check with the hint that names the mistake.
 
-The mutants are textual edits of the generated ``helpers/graded/step_by_step.py`` (see
+The mutants are textual edits of the generated ``helpers/instructor/graded/step_by_step.py`` (see
 ``tests/mutate.py``), each modelling a mistake learners make.
 """
 import pytest
 
-from helpers.checks import CheckFailed
-from helpers.checks import step_by_step as checks
+from helpers.checking import CheckFailed
+from helpers.step_by_step import checks
 from tests.mutate import mutant, mutant_namespace
 
 MODULE = "step_by_step"
@@ -104,7 +104,7 @@ def test_mutant_fails_its_check_with_the_intended_hint(name, function, old, new,
 
 def test_the_catalogue_is_large_enough_and_covers_every_function():
     assert len(MUTANTS) >= 15
-    import helpers.graded.step_by_step as graded
+    import helpers.instructor.graded.step_by_step as graded
     assert {m[1] for m in MUTANTS} == set(graded.__all__)
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import variants as V
+from helpers.variants import models as V
 
 
 @pytest.mark.parametrize("task,dims,budget", [

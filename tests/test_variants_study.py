@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from helpers import variants_study as S
-from helpers.jazz_data import vocab_size
+from helpers.variants import study as S
+from helpers.jazz.data import vocab_size
 from helpers.paths import ROOT
 
 RESULTS = ROOT / "results" / "variants.json"

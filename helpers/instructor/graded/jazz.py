@@ -1,4 +1,4 @@
-"""Generated from notebooks/2_jazz_improvisation.ipynb by `python -m helpers.export`: do not edit.
+"""Generated from notebooks/2_jazz_improvisation.ipynb by `python -m helpers.instructor.export`: do not edit.
 
 Edit the graded cells of the notebook instead, then run `make export`.
 """
@@ -10,8 +10,8 @@ import keras
 from keras import ops
 from keras.layers import Input
 from keras.models import Model
-from helpers.music import DURATIONS, format_value
-from helpers.jazz_model import SampleFeedback, set_temperature
+from helpers.jazz.music import DURATIONS, format_value
+from helpers.jazz.model import SampleFeedback, set_temperature
 
 
 # GRADED FUNCTION: note_to_value
@@ -22,7 +22,7 @@ def note_to_value(pitch, prev_pitch, duration, chord):
     pitch -- MIDI number of the note (int)
     prev_pitch -- MIDI number of the previous note (int); for the first note, the note itself
     duration -- steps (1/12 beat) until the next event, one of DURATIONS
-    chord -- a helpers.music.Chord: chord.root is the root's pitch class (0-11) and
+    chord -- a helpers.jazz.music.Chord: chord.root is the root's pitch class (0-11) and
              chord.slot_names (12 strings) the slot of each interval above the root
 
     Returns:

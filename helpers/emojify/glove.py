@@ -1,6 +1,6 @@
 """GloVe 6B 50d word vectors (Pennington, Socher and Manning, 2014), loaded without parsing text.
 
-    from helpers.glove import load_glove
+    from helpers.emojify.glove import load_glove
     glove = load_glove()                 # ready in well under a second, memory-mapped
     glove.vectors.shape                  # (400000, 50) float32
     glove.lookup("cat")                  # embedding index of "cat" (an int), None if unknown

@@ -1,16 +1,16 @@
-"""Export every graded function from the instructor notebooks into ``helpers/graded/``.
+"""Export every graded function from the instructor notebooks into ``helpers/instructor/graded/``.
 
-    python -m helpers.export          # (re)write the generated files
-    python -m helpers.export --check  # exit 1 and list what is stale, write nothing
+    python -m helpers.instructor.export          # (re)write the generated files
+    python -m helpers.instructor.export --check  # exit 1 and list what is stale, write nothing
 
-Per notebook with a ``module`` (see ``helpers.course``) this produces:
+Per notebook with a ``module`` (see ``helpers.instructor.course``) this produces:
 
-- ``helpers/graded/<module>.py``: the ``# EXPORT`` cells and the graded cells, in order,
+- ``helpers/instructor/graded/<module>.py``: the ``# EXPORT`` cells and the graded cells, in order,
   with the solution markers dropped, under a "generated, do not edit" banner;
-- ``helpers/checks/expected/<module>.npz``: reference outputs that the checks compare a
-  learner's function against, computed by ``helpers.checks.<module>.expected(graded)``;
+- ``helpers/<module>/expected.npz``: reference outputs that the checks compare a
+  learner's function against, computed by ``helpers.<module>.checks.expected(graded)``;
 
-and, for the whole course, ``helpers/checks/manifest.json`` (exercises and points per
+and, for the whole course, ``helpers/instructor/manifest.json`` (exercises and points per
 notebook), which the grader reads.
 """
 import argparse
@@ -24,16 +24,15 @@ import numpy as np
 
 from . import nbcells
 from .course import NOTEBOOKS
-from .paths import NOTEBOOKS as NB_DIR, ROOT
+from ..paths import NOTEBOOKS as NB_DIR, ROOT
 
-GRADED_DIR = ROOT / "helpers" / "graded"
-EXPECTED_DIR = ROOT / "helpers" / "checks" / "expected"
-MANIFEST = ROOT / "helpers" / "checks" / "manifest.json"
+GRADED_DIR = ROOT / "helpers" / "instructor" / "graded"
+MANIFEST = ROOT / "helpers" / "instructor" / "manifest.json"
 DEFAULT_POINTS = 10
 
 
 def banner(nb_file: str) -> str:
-    return (f'"""Generated from notebooks/{nb_file} by `python -m helpers.export`: do not edit.\n\n'
+    return (f'"""Generated from notebooks/{nb_file} by `python -m helpers.instructor.export`: do not edit.\n\n'
             f"Edit the graded cells of the notebook instead, then run `make export`.\n\"\"\"\n")
 
 
@@ -64,7 +63,7 @@ def module_source(nb_file: str) -> tuple[str, list[str]]:
 
 
 def load_source(module: str, text: str) -> types.ModuleType:
-    mod = types.ModuleType(f"helpers.graded.{module}")
+    mod = types.ModuleType(f"helpers.instructor.graded.{module}")
     mod.__file__ = str(GRADED_DIR / f"{module}.py")
     exec(compile(text, mod.__file__, "exec"), mod.__dict__)
     return mod
@@ -94,12 +93,12 @@ def run(check: bool) -> list[str]:
             changed.append(str(target.relative_to(ROOT)))
             if not check:
                 target.write_text(text, encoding="utf-8")
-        checks = importlib.import_module(f"helpers.checks.{nb.module}")
+        checks = importlib.import_module(f"helpers.{nb.module}.checks")
         points = getattr(checks, "POINTS", {})
         manifest[nb.file] = [{"name": n, "points": points.get(n, DEFAULT_POINTS)} for n in names]
         if hasattr(checks, "expected"):
             arrays = checks.expected(load_source(nb.module, text))
-            npz = EXPECTED_DIR / f"{nb.module}.npz"
+            npz = ROOT / "helpers" / nb.module / "expected.npz"
             if not same_arrays(npz, arrays):
                 changed.append(str(npz.relative_to(ROOT)))
                 if not check:
@@ -117,7 +116,6 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="only report stale files")
     args = parser.parse_args(argv)
     GRADED_DIR.mkdir(parents=True, exist_ok=True)
-    EXPECTED_DIR.mkdir(parents=True, exist_ok=True)
     changed = run(args.check)
     if args.check and changed:
         print("Stale generated files (run `make export`):\n  " + "\n  ".join(changed))

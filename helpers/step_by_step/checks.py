@@ -1,7 +1,7 @@
 """Checks for notebook 1, "Building your Recurrent Neural Network - Step by Step".
 
 Every check runs the learner's function on inputs drawn here with fixed seeds (several sizes,
-including m = 1 and T_x = 1) and compares with reference values that ``helpers.export`` stores
+including m = 1 and T_x = 1) and compares with reference values that ``helpers.instructor.export`` stores
 in ``expected/step_by_step.npz`` (see :func:`expected`). When a value is off, the check tries
 to name the mistake: it compares with the reference computed without a bias, with the halves of
 ``concat`` swapped, with a gate forced open, it looks at value ranges, at which time steps are
@@ -10,8 +10,8 @@ of the tanh derivative cannot matter).
 """
 import numpy as np
 
-from ..rnn_utils import gru_parameters, lstm_parameters, numerical_gradient, rnn_parameters
-from .core import exercise, expected_arrays
+from .rnn_utils import gru_parameters, lstm_parameters, numerical_gradient, rnn_parameters
+from ..checking import exercise, expected_arrays, rng as input_rng
 
 MODULE = "step_by_step"
 
@@ -41,7 +41,7 @@ ATOL, RTOL = 1e-7, 1e-6
 def cell_inputs(kind, index):
     """(inputs dict, parameters) of cell case ``index`` for ``kind``: xt, a_prev (and c_prev)."""
     n_x, n_a, n_y, m = CELL_CASES[index]
-    rng = np.random.default_rng([101, KINDS.index(kind), index])
+    rng = input_rng(101, KINDS.index(kind), index)
     inputs = {"xt": rng.standard_normal((n_x, m)), "a_prev": rng.standard_normal((n_a, m))}
     if kind == "lstm":
         inputs["c_prev"] = rng.standard_normal((n_a, m))
@@ -51,14 +51,14 @@ def cell_inputs(kind, index):
 def seq_inputs(kind, index):
     """(x (n_x, m, T_x), a0 (n_a, m), parameters) of sequence case ``index``."""
     n_x, n_a, n_y, m, T_x = SEQ_CASES[index]
-    rng = np.random.default_rng([202, KINDS.index(kind), index])
+    rng = input_rng(202, KINDS.index(kind), index)
     x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
     return x, a0, MAKERS[kind](n_x, n_a, n_y, rng, scale=0.8)
 
 
 def upstream(kind, index, shape, which=0):
     """A fixed random upstream gradient (da_next, dc_next or da)."""
-    return np.random.default_rng([303, KINDS.index(kind), index, which]).standard_normal(shape)
+    return input_rng(303, KINDS.index(kind), index, which).standard_normal(shape)
 
 
 def cell_args(kind, inputs, parameters):

@@ -1,4 +1,4 @@
-"""Generated from notebooks/3_emojify.ipynb by `python -m helpers.export`: do not edit.
+"""Generated from notebooks/3_emojify.ipynb by `python -m helpers.instructor.export`: do not edit.
 
 Edit the graded cells of the notebook instead, then run `make export`.
 """

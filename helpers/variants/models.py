@@ -18,7 +18,7 @@ Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``)
 "Equal size" means equal trainable parameter counts: :func:`model_params` gives the count in
 closed form and :func:`units_for_budget` picks the number of units ``n_a`` whose count is
 closest to a budget. Running the study (configurations, seeds, results file) lives in
-``helpers.variants_study``.
+``helpers.variants.study``.
 """
 from __future__ import annotations
 
@@ -182,12 +182,12 @@ def sequence_nll(model, sequences: list[np.ndarray], T_x: int) -> float:
 def sentence_vocabulary(sentences: list[str], glove) -> tuple[dict[str, int], np.ndarray]:
     """A small embedding for the words of these sentences only, filled from GloVe.
 
-    Words are the space-separated tokens of ``helpers.emoji_data.clean(sentence)``. Returns
+    Words are the space-separated tokens of ``helpers.emojify.data.clean(sentence)``. Returns
     ``word_index`` (word -> 1..n_words, sorted alphabetically; 0 is padding) and the
     ``(n_words + 1, dim)`` float32 matrix whose row ``word_index[w]`` is the GloVe vector of w.
     A word GloVe does not know raises KeyError naming the word and its sentence.
     """
-    from .emoji_data import clean
+    from ..emojify.data import clean
 
     words = set()
     for sentence in sentences:
@@ -205,7 +205,7 @@ def sentence_vocabulary(sentences: list[str], glove) -> tuple[dict[str, int], np
 def encode_sentences(sentences: list[str], word_index: dict[str, int], T_x: int) -> np.ndarray:
     """``(m, T_x)`` int32 ids from :func:`sentence_vocabulary`'s ``word_index``, 0-padded at
     the end. A word missing from ``word_index`` or a sentence longer than ``T_x`` raises."""
-    from .emoji_data import clean
+    from ..emojify.data import clean
 
     ids = np.zeros((len(sentences), T_x), dtype=np.int32)
     for row, sentence in enumerate(sentences):

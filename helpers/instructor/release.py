@@ -1,11 +1,11 @@
 """Write the learner version of the course into a folder.
 
-    python -m helpers.release dist             # fresh release (replaces dist/)
-    python -m helpers.release workspace --keep  # refresh workspace/, keeping learners' notebooks
+    python -m helpers.instructor.release dist             # fresh release (replaces dist/)
+    python -m helpers.instructor.release workspace --keep  # refresh workspace/, keeping learners' notebooks
 
 Each notebook loses its solutions (every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block
 becomes ``# YOUR CODE HERE`` + ``raise NotImplementedError``) and all outputs. Beside the
-notebooks go ``helpers/`` without the generated ``helpers/graded/`` (it holds solutions),
+notebooks go ``helpers/`` without the generated ``helpers/instructor/graded/`` (it holds solutions),
 ``data/``, ``results/`` (the stored variants study), and a short README.
 """
 import argparse
@@ -17,7 +17,7 @@ import nbformat
 
 from . import nbcells
 from .course import NOTEBOOKS
-from .paths import NOTEBOOKS as NB_DIR, ROOT
+from ..paths import NOTEBOOKS as NB_DIR, ROOT
 
 SHIPPED = ("helpers", "data", "results")  # folders the notebooks read at run time
 
@@ -52,7 +52,7 @@ def learner_notebook(path: Path) -> nbformat.NotebookNode:
 def _ignore(directory, names):
     skip = {"__pycache__", ".ipynb_checkpoints"}
     if Path(directory).resolve() == (ROOT / "helpers").resolve():
-        skip.add("graded")
+        skip.add("instructor")
     return [n for n in names if n in skip]
 
 

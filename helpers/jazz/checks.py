@@ -6,7 +6,7 @@ function and the reference see exactly the same layers.
 """
 import numpy as np
 
-from .core import exercise, expected_arrays
+from ..checking import exercise, expected_arrays
 
 MODULE = "jazz"
 POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10, "predict_and_sample": 10}
@@ -30,7 +30,7 @@ NOTE_CASES = (
 
 
 def _chord(symbol):
-    from ..music import parse_chord
+    from .music import parse_chord
     return parse_chord(symbol)
 
 
@@ -40,7 +40,7 @@ def _note_values(fn):
 
 def _toy_layers(n_values: int, n_a: int, seed: int):
     """Fresh shared layers with deterministic weights."""
-    from ..jazz_model import make_layers
+    from .model import make_layers
     LSTM_cell, densor, reshaper = make_layers(n_values, n_a)
     rng = np.random.default_rng(seed)
     for layer in (LSTM_cell, densor):
@@ -90,7 +90,7 @@ def _toy_inference_model(Ty: int, n_values: int, seed: int):
     """A small model shaped like an inference model (inputs x0, a0, c0; Ty one-hot outputs
     chosen by a SampleFeedback layer), built without the exercise's solution."""
     import keras
-    from ..jazz_model import SampleFeedback
+    from .model import SampleFeedback
     x0 = keras.Input((1, n_values))
     a0, c0 = keras.Input((3,)), keras.Input((3,))
     sampler = SampleFeedback(n_values, seed=seed)
@@ -168,7 +168,7 @@ def check_djmodel(fn, report):
 @exercise("music_inference_model")
 def check_music_inference_model(fn, report):
     import keras
-    from ..jazz_model import SampleFeedback
+    from .model import SampleFeedback
     want = expected_arrays(MODULE)
     for case in INF_CASES:
         Ty, n_values, n_a, seed = case
@@ -199,7 +199,7 @@ def check_music_inference_model(fn, report):
 
 @exercise("predict_and_sample")
 def check_predict_and_sample(fn, report):
-    from ..jazz_model import SampleFeedback
+    from .model import SampleFeedback
     Ty, n_values = 12, 9
     model = _toy_inference_model(Ty, n_values, seed=5)
     x0 = np.zeros((1, 1, n_values), "float32")

@@ -1,7 +1,7 @@
 """Run notebooks headless with progress, for ``make run`` and for refreshing stored outputs.
 
-    python -m helpers.execute --all --out build/notebooks   # the main job (make run)
-    python -m helpers.execute notebooks/3_emojify.ipynb --inplace  # refresh one notebook
+    python -m helpers.instructor.execute --all --out build/notebooks   # the main job (make run)
+    python -m helpers.instructor.execute notebooks/3_emojify.ipynb --inplace  # refresh one notebook
 
 The kernel is this Python (the course's .venv), started in the notebook's own folder.
 """
@@ -15,7 +15,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from .course import NOTEBOOKS
-from .paths import NOTEBOOKS as NB_DIR
+from ..paths import NOTEBOOKS as NB_DIR
 
 # Level 3 also hides TensorFlow C++ "errors" such as the harmless use_unbounded_threadpool notice
 # printed by every Keras fit in TF 2.21; Python exceptions still show in the notebooks.

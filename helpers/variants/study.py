@@ -1,7 +1,7 @@
 """The variants study: its configurations, one run per (task, length, model, seed), the results
 file, and the tables and figures drawn from it.
 
-    from helpers.variants_study import FULL, TINY, run_study, load_results, summary
+    from helpers.variants.study import FULL, TINY, run_study, load_results, summary
     results = run_study(TINY)                     # a few seconds per task
     results = load_results("results/variants.json")  # what scripts/run_variants.py stored
     summary(results, "jazz")                      # mean +- std over seeds, per model
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import variants as V
+from . import models as V
 
 # task -> (name of the reported test score, name of the per-epoch evaluation, lower is better)
 METRICS = {
@@ -120,7 +120,7 @@ def jobs(config: StudyConfig, tasks=V.TASKS) -> list[Job]:
 
 @lru_cache(maxsize=4)
 def _jazz_data(max_solos):
-    from .jazz_data import load_sequences, vocab_size
+    from ..jazz.data import load_sequences, vocab_size
 
     splits = {s: load_sequences(s)[:max_solos] for s in ("train", "validation", "test")}
     return splits, vocab_size()
@@ -128,8 +128,8 @@ def _jazz_data(max_solos):
 
 @lru_cache(maxsize=1)
 def _emoji_data():
-    from .emoji_data import clean, load_sentences
-    from .glove import load_glove
+    from ..emojify.data import clean, load_sentences
+    from ..emojify.glove import load_glove
 
     (x_train, y_train), (x_test, y_test) = load_sentences("train"), load_sentences("test")
     word_index, embedding = V.sentence_vocabulary(x_train + x_test, load_glove())
@@ -213,7 +213,7 @@ def data_fingerprints(tasks) -> dict:
     """``{file under data/: first 16 hex digits of its SHA-256}`` for the data the tasks read."""
     import hashlib
 
-    from .paths import DATA
+    from ..paths import DATA
 
     return {name: hashlib.sha256((DATA / name).read_bytes()).hexdigest()[:16]
             for task in tasks for name in DATA_FILES.get(task, ())}

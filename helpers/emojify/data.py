@@ -1,6 +1,6 @@
 """The Emojify sentence set, its five labels, and predictions from any trained classifier.
 
-    from helpers.emoji_data import load_sentences, label_to_emoji
+    from helpers.emojify.data import load_sentences, label_to_emoji
     X_train, Y_train = load_sentences("train")   # list of 500 str, (500,) int64 labels 0-4
     X_test, Y_test = load_sentences("test")      # 120 sentences never seen in training
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import emoji
 import numpy as np
 
-from .paths import DATA
+from ..paths import DATA
 
 LABELS = ("love", "sports", "happy", "sad", "food")
 EMOJI_NAMES = (":red_heart:", ":baseball:", ":grinning_face_with_smiling_eyes:",

@@ -4,7 +4,7 @@ Files in ``data/jazz/`` (written by ``scripts/build_jazz_dataset.py``):
 ``solos.parquet`` (one row per note or rest), ``solos_meta.parquet`` (one row per solo,
 with its ``split``) and ``values.json`` (the vocabulary, id 0 = ``<unk>``).
 
-    from helpers.jazz_data import load_sequences, vocab_size
+    from helpers.jazz.data import load_sequences, vocab_size
     train = load_sequences("train")   # list of int32 arrays, one per solo
     n_values = vocab_size()           # ids are 0 .. n_values - 1
 
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .music import Solo
-from .paths import DATA
+from ..paths import DATA
 
 JAZZ = DATA / "jazz"
 SPLITS = ("train", "validation", "test")
@@ -100,7 +100,7 @@ def load_sequences(split: str) -> list[np.ndarray]:
 
 
 def load_solo(melid: int) -> Solo:
-    """One solo's events as a :class:`helpers.music.Solo` (values in ``Solo.values``)."""
+    """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
     events = _events()
     rows = events[events["melid"] == int(melid)]
     if rows.empty:

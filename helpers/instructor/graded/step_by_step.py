@@ -1,4 +1,4 @@
-"""Generated from notebooks/1_rnn_step_by_step.ipynb by `python -m helpers.export`: do not edit.
+"""Generated from notebooks/1_rnn_step_by_step.ipynb by `python -m helpers.instructor.export`: do not edit.
 
 Edit the graded cells of the notebook instead, then run `make export`.
 """

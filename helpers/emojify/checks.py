@@ -1,4 +1,4 @@
-"""Checks for notebook 3, Emojify (``helpers/graded/emojify.py`` holds the reference).
+"""Checks for notebook 3, Emojify (``helpers/instructor/graded/emojify.py`` holds the reference).
 
 The checks use a tiny made-up vocabulary (a few words with 4-dimensional vectors) so that
 they run in well under a second and every number can be worked out by hand.
@@ -8,7 +8,7 @@ import io
 
 import numpy as np
 
-from .core import exercise, expected_arrays
+from ..checking import exercise, expected_arrays
 
 MODULE = "emojify"
 POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,

@@ -1,7 +1,7 @@
 """Grade learner notebooks.
 
-    python -m helpers.grade submissions/3_emojify.ipynb
-    python -m helpers.grade submissions/            # every course notebook in the folder
+    python -m helpers.instructor.grade submissions/3_emojify.ipynb
+    python -m helpers.instructor.grade submissions/            # every course notebook in the folder
 
 Each notebook runs in memory (the file is only read), in a fresh kernel, with a time limit
 per cell; errors do not stop the run. Then one grading cell per exercise runs the exercise's check on the function
@@ -21,17 +21,17 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import DeadKernelError
 
-from .checks.core import outcome
+from ..checking import outcome
 from .course import by_file
 from .execute import run
-from .paths import BUILD, ROOT
+from ..paths import BUILD, ROOT
 
-MANIFEST = ROOT / "helpers" / "checks" / "manifest.json"
+MANIFEST = ROOT / "helpers" / "instructor" / "manifest.json"
 
 
 def record(name: str, module: str, fn, results_file: str) -> None:
     """Run from the grading cells inside the learner's kernel: append one JSON line."""
-    importlib.import_module(f"helpers.checks.{module}")  # registers the module's checks
+    importlib.import_module(f"helpers.{module}.checks")  # registers the module's checks
     found = outcome(name, fn)
     with open(results_file, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(asdict(found)) + "\n")
@@ -39,7 +39,7 @@ def record(name: str, module: str, fn, results_file: str) -> None:
 
 
 def grading_cell(name: str, module: str, results_file: str):
-    code = (f"from helpers.grade import record as __rnnlab_record\n"
+    code = (f"from helpers.instructor.grade import record as __rnnlab_record\n"
             f"__rnnlab_record({name!r}, {module!r}, globals().get({name!r}), {results_file!r})")
     return nbformat.v4.new_code_cell(code)
 

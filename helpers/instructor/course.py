@@ -1,7 +1,7 @@
 """The course's notebooks, in teaching order, and the module each one exports to.
 
-``module`` names both the generated file ``helpers/graded/<module>.py`` and the checks
-module ``helpers/checks/<module>.py``; ``None`` means the notebook has no graded exercise.
+``module`` names both the generated file ``helpers/instructor/graded/<module>.py`` and the checks
+module ``helpers/<module>/checks.py``; ``None`` means the notebook has no graded exercise.
 """
 from dataclasses import dataclass
 

@@ -15,8 +15,11 @@ The decorated check, called from a notebook as ``check_rnn_cell_forward(rnn_cell
 ``outcome(name, fn)`` runs the same body silently-safe for the grader and returns an
 :class:`Outcome` instead of raising.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 
 import numpy as np
 
@@ -59,8 +62,24 @@ class Report:
 
     def call(self, fn, *args, **kwargs):
         """Call the learner's function, turning its exceptions into clear feedback."""
+        return self._guarded(fn, fn, *args, **kwargs)
+
+    def probe(self, probe, fn, *args):
+        """``probe(fn, *args)``, run where the learner's code lives.
+
+        A probe is a module-level function of a checks module that builds something with the
+        learner's function (a Keras model, a layer) and returns only plain values about it
+        (arrays, numbers, strings, lists, dicts): when grading, the learner's code runs in
+        another process and only plain values come back (see :class:`Session`).
+        """
+        run = getattr(fn, "run_probe", None)
+        if run is not None:
+            return self._guarded(fn, run, probe, *args)
+        return self._guarded(fn, probe, fn, *args)
+
+    def _guarded(self, fn, target, *args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            return target(*args, **kwargs)
         except NotImplementedError as err:
             raise NotImplementedYet(str(err)) from None
         except CheckFailed:
@@ -133,17 +152,66 @@ def outcome(name: str, fn) -> Outcome:
     return Outcome(name, "passed", report.passed)
 
 
+# ------------------------------------------------------------------ inputs and reference values
+
+@dataclass(frozen=True)
+class Session:
+    """Where the checks draw their inputs and their reference values from.
+
+    Locally (the check cells of the notebooks) ``salt`` is empty: :func:`rng` gives the fixed
+    inputs whose reference values ship in ``helpers/<module>/expected.npz``. The grader
+    installs a session with a fresh ``salt`` and a ``references(module)`` that computes the
+    instructor's answers for those fresh inputs, on the grading side only.
+    """
+    salt: tuple = ()
+    references: object = None  # callable(module) -> dict of arrays, or None: the shipped file
+
+
+_SESSION = [Session()]
+
+
+@contextmanager
+def session(salt: tuple, references) -> Iterator[None]:
+    """Run the checks inside ``with session(salt, references):`` (the grader does)."""
+    _SESSION.append(Session(tuple(salt), references))
+    try:
+        yield
+    finally:
+        _SESSION.pop()
+
+
+def rng(*key: int) -> np.random.Generator:
+    """The random generator of one input of a check, keyed by small integers.
+
+    Every random input of every check comes from here, so the grader can draw them fresh.
+    """
+    return np.random.default_rng([*_SESSION[-1].salt, *key])
+
+
 _EXPECTED: dict = {}
 
 
 def expected_arrays(module: str) -> dict:
-    """The reference outputs exported for ``module`` (``helpers/checks/expected/<module>.npz``)."""
+    """The reference values of ``module``'s checks for the inputs :func:`rng` gives now.
+
+    Locally: the arrays exported to ``helpers/<module>/expected.npz`` (``make export``).
+    """
+    current = _SESSION[-1]
+    if current.references is not None:
+        return current.references(module)
     if module not in _EXPECTED:
-        from ..paths import ROOT
-        path = ROOT / "helpers" / "checks" / "expected" / f"{module}.npz"
+        path = Path(__file__).resolve().parent / module / "expected.npz"
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `make export` (instructor) "
                                     "or copy the course's helpers/ folder again (learner)")
         with np.load(path) as data:
             _EXPECTED[module] = {k: data[k] for k in data.files}
     return _EXPECTED[module]
+
+
+def learner_function(fn, name: str):
+    """The learner's function ``name`` defined beside ``fn`` (in the same notebook), or None."""
+    sibling = getattr(fn, "sibling", None)
+    if sibling is not None:
+        return sibling(name)
+    return getattr(fn, "__globals__", {}).get(name)

@@ -9,7 +9,7 @@ import numpy as np
 import keras
 from keras import layers, ops
 
-from .paths import DATA
+from ..paths import DATA
 
 LSTM_WEIGHTS = DATA / "jazz" / "jazz_lstm.weights.h5"
 GRU_WEIGHTS = DATA / "jazz" / "jazz_gru.weights.h5"
@@ -219,7 +219,7 @@ def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: fl
     is shortened so that the solo ends exactly with the last chorus. Notes are kept between
     ``low`` and ``high`` (MIDI) by moving them an octave.
     """
-    from .jazz_data import to_ids, to_values, values as vocabulary
+    from .data import to_ids, to_values, values as vocabulary
     from .music import clip, decode, split_value
 
     if choruses < 1:

@@ -1,0 +1,6 @@
+"""Notebook 3, *Emojify*.
+
+- ``glove``   the 50-d GloVe vectors, memory-mapped from their PyPI package;
+- ``data``    the emoji sentences of ``data/emoji/`` and their labels;
+- ``checks``  the check of every graded function; ``expected.npz`` its reference values.
+"""

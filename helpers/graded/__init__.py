@@ -1,4 +1,0 @@
-"""Generated copies of the graded functions (see ``helpers.export``); never edit by hand.
-
-Only scripts and tests import these. The learner release does not ship this folder.
-"""
