@@ -34,6 +34,15 @@ class CheckFailed(AssertionError):
         self.exercise, self.hint = exercise, hint
 
 
+class LearnerCrash(Exception):
+    """The learner's code raised, in another process; the message is :func:`describe_crash`'s."""
+
+
+def describe_crash(err: BaseException) -> str:
+    """One line saying how the learner's code crashed: ``TypeError: <message>``."""
+    return f"{type(err).__name__}: {err}"
+
+
 class NotImplementedYet(Exception):
     """The learner's function still raises NotImplementedError."""
 
@@ -84,9 +93,11 @@ class Report:
             raise NotImplementedYet(str(err)) from None
         except CheckFailed:
             raise
+        except LearnerCrash as err:  # the learner's code crashed in the grading kernel
+            self.fail(f"calling {getattr(fn, '__name__', 'your function')} raised {err}")
         except Exception as err:  # the learner's code crashed: say how, not where we are
             self.fail(f"calling {getattr(fn, '__name__', 'your function')} raised "
-                      f"{type(err).__name__}: {err}")
+                      f"{describe_crash(err)}")
 
     def require(self, condition, what: str, hint: str) -> None:
         if not condition:
