@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.variants import TASKS  # noqa: E402
+from helpers.variants.models import TASKS  # noqa: E402
 from helpers.variants.study import CONFIGS, init_worker, run_study, save_results  # noqa: E402
 
 
