@@ -15,6 +15,7 @@ The decorated check, called from a notebook as ``check_rnn_cell_forward(rnn_cell
 ``outcome(name, fn)`` runs the same body silently-safe for the grader and returns an
 :class:`Outcome` instead of raising.
 """
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,14 +34,69 @@ class CheckFailed(AssertionError):
         super().__init__(f"{exercise}: {hint}")
         self.exercise, self.hint = exercise, hint
 
+    def _render_traceback_(self):
+        """How IPython shows it: the one ✗ line, no traceback (the hint says what to fix)."""
+        return [f"✗ {self.exercise}: {self.hint}"]
+
 
 class LearnerCrash(Exception):
     """The learner's code raised, in another process; the message is :func:`describe_crash`'s."""
 
 
 def describe_crash(err: BaseException) -> str:
-    """One line saying how the learner's code crashed: ``TypeError: <message>``."""
-    return f"{type(err).__name__}: {err}"
+    """One line saying how the learner's code crashed, and on which of the learner's lines.
+
+    ``ValueError: <message> (at cell In[12], line 18, in rnn_cell_backward: dWax = dtanh @ xt)``.
+    The line is the innermost frame of the traceback that is neither the course's ``helpers``
+    nor an installed library (numpy, the standard library), so it is the learner's own code.
+    Self-contained (imports inside): the grader runs it in the learner's kernel.
+    """
+    import linecache
+    import os
+    import sys
+
+    message = " ".join(str(err).split())
+    text = f"{type(err).__name__}: {message}" if message else type(err).__name__
+    libraries = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+
+    def is_learner(frame):
+        module = str(frame.f_globals.get("__name__", ""))
+        if module == "helpers" or module.startswith("helpers."):
+            return False
+        filename = frame.f_code.co_filename
+        if filename.startswith("<frozen") or filename.startswith("<string>"):
+            return False
+        if filename.startswith("<"):
+            return True
+        real = os.path.realpath(filename)
+        return not any(real.startswith(lib + os.sep) for lib in libraries)
+
+    found, tb = None, err.__traceback__
+    while tb is not None:
+        if is_learner(tb.tb_frame):
+            found = (tb.tb_frame, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return text
+    frame, lineno = found
+    filename = frame.f_code.co_filename
+    label = None
+    try:  # a notebook cell: IPython names it "In[12]"
+        shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+        named = shell.compile.format_code_name(filename) if shell is not None else None
+        if named:
+            label = f"{named[0].lower()} {named[1]}"
+    except Exception:
+        label = None
+    if label is None:
+        label = filename if filename.startswith("<") else os.path.basename(filename)
+    where = f"{label}, line {lineno}"
+    if frame.f_code.co_name != "<module>":
+        where += f", in {frame.f_code.co_name}"
+    code = linecache.getline(filename, lineno, frame.f_globals).strip()
+    if code:
+        where += ": " + (code if len(code) <= 100 else code[:97] + "...")
+    return f"{text} (at {where})"
 
 
 class NotImplementedYet(Exception):
@@ -94,10 +150,17 @@ class Report:
         except CheckFailed:
             raise
         except LearnerCrash as err:  # the learner's code crashed in the grading kernel
-            self.fail(f"calling {getattr(fn, '__name__', 'your function')} raised {err}")
-        except Exception as err:  # the learner's code crashed: say how, not where we are
-            self.fail(f"calling {getattr(fn, '__name__', 'your function')} raised "
-                      f"{describe_crash(err)}")
+            self.crashed(fn, str(err))
+        except Exception as err:  # the learner's code crashed: say how, and on which line
+            self.crashed(fn, describe_crash(err))
+
+    def crashed(self, fn, crash: str):
+        """Fail with the one-line ``crash`` (see :func:`describe_crash`) and a hint for it."""
+        name = getattr(fn, "__name__", "")
+        if not name.isidentifier() or name.startswith("_"):
+            name = self.exercise  # a lambda, a probe, a private helper: name the exercise
+        hint = crash_hint(self.exercise, crash)
+        self.fail(f"calling {name} raised {crash}" + (f" — {hint}" if hint else ""))
 
     def require(self, condition, what: str, hint: str) -> None:
         if not condition:
@@ -120,22 +183,34 @@ class Report:
         self.ok(f"{what} matches the reference")
 
 
-def exercise(name: str, points=None):
-    """Register ``body(fn, report)`` as the check of exercise ``name``."""
+BODIES: dict = {}   # exercise -> body(fn, report), as written in the checks module
+USES: dict = {}     # exercise -> the learner's functions it calls, whose checks run first on failure
+DEFINES: dict = {}  # exercise -> variables the given lines after the learner's code read
+
+
+def exercise(name: str, points=None, uses: tuple = (), defines: tuple = ()):
+    """Register ``body(fn, report)`` as the check of exercise ``name``.
+
+    ``uses``: other graded functions that the learner's ``name`` calls. When this check fails,
+    their checks run (silently) on the learner's versions; the first that fails is named as
+    the culprit instead of blaming ``name``.
+    ``defines``: the variables that the lines given after the learner's code (the ``return``)
+    read; a ``NameError`` for one of them gets a hint saying the code must define it.
+    """
 
     def decorate(body):
-        REGISTRY[name] = body
+        BODIES[name], USES[name], DEFINES[name] = body, tuple(uses), tuple(defines)
+        REGISTRY[name] = lambda fn, report: _run(name, fn, report)
 
         @wraps(body)
         def check(fn):
             report = Report(name)
             try:
-                body(fn, report)
+                REGISTRY[name](fn, report)
             except NotImplementedYet:
                 print(f"⏳ {name}: not implemented yet")
                 return None
-            except CheckFailed as err:
-                print(f"✗ {name}: {err.hint}")
+            except CheckFailed as err:  # shown as one line in a notebook (_render_traceback_)
                 raise CheckFailed(name, err.hint) from None
             print(f"✅ {name}: all {report.passed} checks passed")
             return None
@@ -145,6 +220,49 @@ def exercise(name: str, points=None):
         return check
 
     return decorate
+
+
+def _run(name: str, fn, report: Report) -> None:
+    """The check's body; on failure, a failing function it ``uses`` is named instead."""
+    try:
+        BODIES[name](fn, report)
+    except CheckFailed as failed:
+        culprit = failing_dependency(name, fn)
+        if culprit is None:
+            raise
+        raise CheckFailed(name, culprit) from failed
+
+
+def failing_dependency(name: str, fn) -> str | None:
+    """The hint naming the first learner function that ``name`` uses and that fails its check."""
+    for other in USES.get(name, ()):
+        try:
+            theirs = learner_function(fn, other)
+            if theirs is None:
+                continue
+            REGISTRY[other](theirs, Report(other, verbose=False))
+        except CheckFailed as err:
+            return (f"your {other}, which {name} calls, fails its own check ({err.hint}); "
+                    f"fix {other} first, then run this check again")
+        except Exception:  # not implemented, not reachable: no verdict on it
+            continue
+    return None
+
+
+def crash_hint(exercise: str, crash: str) -> str:
+    """A hint for a one-line crash description, or ``""``."""
+    missing = re.match(r"(?:NameError|UnboundLocalError): (?:name|cannot access local variable) "
+                       r"'(\w+)'", crash)
+    if missing:
+        needed = DEFINES.get(exercise, ())
+        if missing.group(1) in needed:
+            return (f"your code must define {missing.group(1)}: the line after your code "
+                    f"reads it (the exercise asks for {', '.join(needed)})")
+        return f"{missing.group(1)} is used before your code gives it a value"
+    if re.match(r"ValueError: .*(mismatch|broadcast|shapes? )", crash):
+        return ("the arrays in that line do not have the shapes you expect: compare each "
+                "one with the shapes in the docstring")
+    return ""
 
 
 def outcome(name: str, fn) -> Outcome:
@@ -159,7 +277,7 @@ def outcome(name: str, fn) -> Outcome:
     except CheckFailed as err:
         return Outcome(name, "failed", report.passed, err.hint)
     except Exception as err:
-        return Outcome(name, "failed", report.passed, f"{type(err).__name__}: {err}")
+        return Outcome(name, "failed", report.passed, describe_crash(err))
     return Outcome(name, "passed", report.passed)
 
 

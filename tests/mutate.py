@@ -6,6 +6,7 @@ the whole module in a fresh namespace and returns the broken function (functions
 call it see the broken version too, as they would in a learner's notebook).
 """
 import ast
+import linecache
 from pathlib import Path
 
 GRADED = Path(__file__).resolve().parent.parent / "helpers" / "instructor" / "graded"
@@ -29,8 +30,11 @@ def mutant_namespace(module: str, name: str, old: str, new: str) -> dict:
     if count != 1:
         raise AssertionError(f"mutation target {old!r} occurs {count} times in {name}")
     namespace = {"__name__": f"mutant_{module}"}
-    exec(compile(source[:start] + body.replace(old, new) + source[end:], f"<mutant {name}>", "exec"),
-         namespace)
+    code = source[:start] + body.replace(old, new) + source[end:]
+    filename = f"<mutant {name}>"
+    # as IPython does for a notebook cell: the source is findable, so crashes can quote their line
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    exec(compile(code, filename, "exec"), namespace)
     return namespace
 
 

@@ -93,15 +93,33 @@ def case_label(sizes, seq=False):
 
 # ------------------------------------------------------------------ caches rebuilt from references
 
-def cell_cache(kind, index, E, tanh_zero=False):
-    """The cache of cell case ``index`` as the reference forward pass built it."""
+# The tanh outputs a cell backward pass reads from its cache; each probe sets one group to zero,
+# where 1 - tanh**2 = 1 + tanh**2 = 1 - tanh = 1: a mistake in that tanh's derivative vanishes.
+TANH_PROBES = {
+    "rnn": {"tanh0": ("a_next",)},
+    "lstm": {"tanh0_c_next": ("c_next",), "tanh0_cct": ("cct",)},
+    "gru": {"tanh0": ("hht",)},
+}
+TANH_HINTS = {
+    "tanh0": "check the tanh derivative, 1 - {0}**2 (its sign and the square)",
+    "tanh0_c_next": ("check the derivative of tanh(c_next) in dc, 1 - tanh(c_next)**2 (the tanh of "
+                     "the cell state, not the candidate's; its sign and the square)"),
+    "tanh0_cct": ("check the candidate's tanh derivative in dcct, 1 - cct**2 (the candidate's "
+                  "tanh, not the one of c_next; its sign and the square)"),
+}
+
+
+def cell_cache(kind, index, E, tanh_zero=()):
+    """The cache of cell case ``index`` as the reference forward pass built it.
+
+    ``tanh_zero``: cache fields (tanh outputs) to set to zero, for the derivative probes.
+    """
     inputs, parameters = cell_inputs(kind, index)
     ref = {k: E[f"{kind}_cell_forward/case{index}/{k}"] for k in CACHE_FIELDS[kind]
            if f"{kind}_cell_forward/case{index}/{k}" in E}
     values = dict(inputs, parameters=parameters, **ref)
-    if tanh_zero:  # the outputs of every tanh set to zero: 1 - tanh^2 = 1 + tanh^2 there
-        for name in {"rnn": ("a_next",), "lstm": ("c_next", "cct"), "gru": ("hht",)}[kind]:
-            values[name] = np.zeros_like(values[name])
+    for name in tanh_zero:
+        values[name] = np.zeros_like(values[name])
     return tuple(values[name] for name in CACHE_FIELDS[kind])
 
 
@@ -174,7 +192,7 @@ def _cell_backward_refs(graded, kind, index, E):
     extra = [upstream(kind, index, (n_a, m), 1)] if kind == "lstm" else []
     key = f"{kind}_cell_backward/case{index}"
     out = {}
-    for tag, zero in (("", False), ("tanh0/", True)):
+    for tag, zero in (("", ()), *((f"{t}/", z) for t, z in TANH_PROBES[kind].items())):
         grads = fn(da_next, *extra, cell_cache(kind, index, E, tanh_zero=zero))
         out.update({f"{key}/{tag}{k}": v for k, v in grads.items()})
     if index == 0:  # finite differences of the reference forward pass
@@ -371,6 +389,16 @@ def gate_values_hint(report, got, E, key, g, kind):
 def lstm_state_hint(report, got, E, key, inputs):
     c_want, a_want = E[f"{key}/c_next"], E[f"{key}/a_next"]
     if not close(got["c_next"], c_want):
+        ft, it, cct, c_prev = E[f"{key}/ft"], E[f"{key}/it"], E[f"{key}/cct"], inputs["c_prev"]
+        if close(got["c_next"], it * c_prev + ft * cct):
+            report.fail("c_next has the two gates swapped: the forget gate ft scales the old cell "
+                        "state and the update gate it scales the candidate, c_next = ft*c_prev + it*cct")
+        if close(got["c_next"], c_prev + it * cct):
+            report.fail("c_next keeps all of c_prev: the forget gate must scale it, "
+                        "c_next = ft*c_prev + it*cct")
+        if close(got["c_next"], ft * c_prev + cct):
+            report.fail("c_next adds all of the candidate: the update gate must scale it, "
+                        "c_next = ft*c_prev + it*cct")
         report.fail("c_next is off: the new cell state is ft*c_prev plus it*cct")
     if not close(got["a_next"], a_want):
         ot = E[f"{key}/ot"]
@@ -419,7 +447,7 @@ def check_seq_forward(report, fn, kind):
             if name == "c":
                 report.fail("c[:, :, 0] is off: the cell state starts at zeros, np.zeros((n_a, m))")
             report.fail(f"{name}[:, :, 0] is off: the first step reads x[:, :, 0] and a0 "
-                        f"(if {kind}_cell_forward passed its check, look at how you call it)")
+                        f"(look at what you pass to {kind}_cell_forward)")
         y_name = names[1]
         if not close(got[y_name], E[f"{key}/{y_name}"]):
             report.fail(f"{y_name}[:, :, t] should hold the prediction of step t")
@@ -494,6 +522,9 @@ def shape_hint(name, shape):
         return f"{name} must be {shape}: sum over the examples with axis=1, keepdims=True"
     if name in ("da_prev", "dxt") and len(shape) == 2:
         return f"{name} must be {shape}: check which rows of the concat gradient belong to it"
+    if name.startswith("dW"):
+        return (f"{name} must be {shape}: the gradient before the activation, (n_a, m), times the "
+                "transposed input of that product, (m, ...)")
     return ""
 
 
@@ -523,15 +554,20 @@ def check_cell_backward(report, fn, kind):
         wrong = [name for name in shapes if not close(out[name], E[f"{key}/{name}"])]
         if wrong:
             hints = dict(CELL_HINTS[kind])
-            for name in BEFORE_PROBE.get(kind, ()):  # the probe zeroes tanh(c_next), which hides these
+            for name in BEFORE_PROBE.get(kind, ()):  # zeroing tanh(c_next) hides these
                 if name in wrong:
                     report.fail(hints[name])
-            probe = report.call(fn, da_next.copy(), *[e.copy() for e in extra],
-                                cell_cache(kind, index, E, tanh_zero=True))
-            if isinstance(probe, dict) and all(
-                    name in probe and close(probe[name], E[f"{key}/tanh0/{name}"]) for name in shapes):
-                report.fail("your gradients are right where the tanh outputs are 0 and wrong "
-                            "elsewhere: check the tanh derivative, 1 - tanh**2 (its sign and the square)")
+            for tag, zero in TANH_PROBES[kind].items():
+                if tag == "tanh0_cct" and ({"dWi", "dbi"} & set(wrong)):
+                    continue  # cct = 0 also zeroes the update gate's gradient: no verdict
+                probe = report.call(fn, da_next.copy(), *[e.copy() for e in extra],
+                                    cell_cache(kind, index, E, tanh_zero=zero))
+                if isinstance(probe, dict) and all(
+                        name in probe and close(probe[name], E[f"{key}/{tag}/{name}"]) for name in shapes):
+                    where = " and ".join(zero) if kind != "lstm" else (
+                        "tanh(c_next)" if zero == ("c_next",) else "the candidate cct")
+                    report.fail(f"your gradients are right where {where} is 0 and wrong elsewhere: "
+                                + TANH_HINTS[tag].format(*zero))
             if kind == "lstm" and wrong == ["dc_prev"]:
                 ft = cell_cache(kind, index, E)[4]
                 if close(out["dc_prev"] * ft, E[f"{key}/dc_prev"]):
@@ -574,8 +610,7 @@ def check_seq_backward(report, fn, kind):
             if all(dx_ok):
                 report.fail("da0 is off: it is the da_prev returned by the first step (t = 0)")
             report.fail(f"dx is off at the last step already: walk t from T_x-1 down to 0 and "
-                        f"call {kind}_cell_backward with da[:, :, t] (if {kind}_cell_backward "
-                        "passed its check, look at how you call it)")
+                        f"call {kind}_cell_backward with da[:, :, t] (look at what you pass to it)")
         report.ok(f"{case_label(sizes, seq=True)}: every gradient matches the reference")
         if index == 0:
             agree_with_finite_differences(report, out, E, key, shapes)
@@ -583,61 +618,82 @@ def check_seq_backward(report, fn, kind):
 
 # ------------------------------------------------------------------ the twelve checks
 
-@exercise("rnn_cell_forward")
+# What the given lines after the learner's code (the return) read: the learner's code defines them.
+DEFINES = {
+    "rnn_cell_forward": ("a_next", "yt_pred", "cache"),
+    "rnn_forward": ("a", "y_pred", "caches"),
+    "lstm_cell_forward": ("a_next", "c_next", "yt_pred", "cache"),
+    "lstm_forward": ("a", "y", "c", "caches"),
+    "rnn_cell_backward": ("dxt", "da_prev") + GRAD_KEYS["rnn"],
+    "rnn_backward": ("dx", "da0") + GRAD_KEYS["rnn"],
+    "lstm_cell_backward": ("dxt", "da_prev", "dc_prev") + GRAD_KEYS["lstm"],
+    "lstm_backward": ("dx", "da0") + GRAD_KEYS["lstm"],
+    "gru_cell_forward": ("a_next", "yt_pred", "cache"),
+    "gru_forward": ("a", "y_pred", "caches"),
+    "gru_cell_backward": ("dxt", "da_prev") + GRAD_KEYS["gru"],
+    "gru_backward": ("dx", "da0") + GRAD_KEYS["gru"],
+}
+
+
+def graded(name, uses=()):
+    return exercise(name, uses=uses, defines=DEFINES[name])
+
+
+@graded("rnn_cell_forward")
 def check_rnn_cell_forward(fn, report):
     check_cell_forward(report, fn, "rnn")
 
 
-@exercise("rnn_forward")
+@graded("rnn_forward", uses=("rnn_cell_forward",))
 def check_rnn_forward(fn, report):
     check_seq_forward(report, fn, "rnn")
 
 
-@exercise("lstm_cell_forward")
+@graded("lstm_cell_forward")
 def check_lstm_cell_forward(fn, report):
     check_cell_forward(report, fn, "lstm")
 
 
-@exercise("lstm_forward")
+@graded("lstm_forward", uses=("lstm_cell_forward",))
 def check_lstm_forward(fn, report):
     check_seq_forward(report, fn, "lstm")
 
 
-@exercise("rnn_cell_backward")
+@graded("rnn_cell_backward")
 def check_rnn_cell_backward(fn, report):
     check_cell_backward(report, fn, "rnn")
 
 
-@exercise("rnn_backward")
+@graded("rnn_backward", uses=("rnn_cell_backward",))
 def check_rnn_backward(fn, report):
     check_seq_backward(report, fn, "rnn")
 
 
-@exercise("lstm_cell_backward")
+@graded("lstm_cell_backward")
 def check_lstm_cell_backward(fn, report):
     check_cell_backward(report, fn, "lstm")
 
 
-@exercise("lstm_backward")
+@graded("lstm_backward", uses=("lstm_cell_backward",))
 def check_lstm_backward(fn, report):
     check_seq_backward(report, fn, "lstm")
 
 
-@exercise("gru_cell_forward")
+@graded("gru_cell_forward")
 def check_gru_cell_forward(fn, report):
     check_cell_forward(report, fn, "gru")
 
 
-@exercise("gru_forward")
+@graded("gru_forward", uses=("gru_cell_forward",))
 def check_gru_forward(fn, report):
     check_seq_forward(report, fn, "gru")
 
 
-@exercise("gru_cell_backward")
+@graded("gru_cell_backward")
 def check_gru_cell_backward(fn, report):
     check_cell_backward(report, fn, "gru")
 
 
-@exercise("gru_backward")
+@graded("gru_backward", uses=("gru_cell_backward",))
 def check_gru_backward(fn, report):
     check_seq_backward(report, fn, "gru")

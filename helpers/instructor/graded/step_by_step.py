@@ -35,6 +35,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     """
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     ba, by = parameters["ba"], parameters["by"]
+    # Your code (≈ 3 lines) must define: a_next, yt_pred, cache
     a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)
     yt_pred = softmax(Wya @ a_next + by)
     cache = (a_next, a_prev, xt, parameters)
@@ -55,6 +56,7 @@ def rnn_forward(x, a0, parameters):
     y_pred -- predictions of every step, (n_y, m, T_x)
     caches -- tuple (list of the T_x cell caches, x)
     """
+    # Your code (≈ 12 lines) must define: a, y_pred, caches
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wya"].shape
     a = np.zeros((n_a, m, T_x))
@@ -90,6 +92,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wf, bf, Wi, bi = parameters["Wf"], parameters["bf"], parameters["Wi"], parameters["bi"]
     Wc, bc, Wo, bo = parameters["Wc"], parameters["bc"], parameters["Wo"], parameters["bo"]
     Wy, by = parameters["Wy"], parameters["by"]
+    # Your code (≈ 9 lines) must define: a_next, c_next, yt_pred, cache
     concat = np.concatenate([a_prev, xt], axis=0)
     ft = sigmoid(Wf @ concat + bf)
     it = sigmoid(Wi @ concat + bi)
@@ -117,6 +120,7 @@ def lstm_forward(x, a0, parameters):
     c -- cell states, (n_a, m, T_x)
     caches -- tuple (list of the T_x cell caches, x)
     """
+    # Your code (≈ 14 lines) must define: a, y, c, caches
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     a = np.zeros((n_a, m, T_x))
@@ -148,6 +152,7 @@ def rnn_cell_backward(da_next, cache):
     """
     a_next, a_prev, xt, parameters = cache
     Wax, Waa = parameters["Wax"], parameters["Waa"]
+    # Your code (≈ 6 lines) must define: dxt, da_prev, dWax, dWaa, dba
     dtanh = da_next * (1 - a_next ** 2)
     dxt = Wax.T @ dtanh
     dWax = dtanh @ xt.T
@@ -169,6 +174,7 @@ def rnn_backward(da, caches):
     gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x),
                  dWaa (n_a, n_a), dba (n_a, 1)
     """
+    # Your code (≈ 16 lines) must define: dx, da0, dWax, dWaa, dba
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
@@ -204,6 +210,8 @@ def lstm_cell_backward(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
     Wf, Wi, Wc, Wo = parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]
+    # Your code (≈ 19 lines) must define: dxt, da_prev, dc_prev, dWf, dWi,
+    #     dWc, dWo, dbf, dbi, dbc, dbo
     tanh_c = np.tanh(c_next)
     dc = dc_next + da_next * ot * (1 - tanh_c ** 2)
     dot = da_next * tanh_c * ot * (1 - ot)
@@ -240,21 +248,29 @@ def lstm_backward(da, caches):
     gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x),
                  dbf, dbi, dbc, dbo (n_a, 1)
     """
+    # Your code (≈ 20 lines) must define: dx, da0, dWf, dWi, dWc, dWo, dbf, dbi, dbc, dbo
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
     dx = np.zeros((n_x, m, T_x))
-    grads = {f"dW{g}": np.zeros((n_a, n_a + n_x)) for g in "fico"}
-    grads.update({f"db{g}": np.zeros((n_a, 1)) for g in "fico"})
-    da_prevt = np.zeros((n_a, m))
-    dc_prevt = np.zeros((n_a, m))
+    dWf, dWi, dWc, dWo = (np.zeros((n_a, n_a + n_x)) for _ in range(4))
+    dbf, dbi, dbc, dbo = (np.zeros((n_a, 1)) for _ in range(4))
+    da_prevt, dc_prevt = np.zeros((n_a, m)), np.zeros((n_a, m))
     for t in reversed(range(T_x)):
         step = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, cell_caches[t])
         dx[:, :, t] = step["dxt"]
-        for name in grads:
-            grads[name] += step[name]
+        dWf += step["dWf"]
+        dWi += step["dWi"]
+        dWc += step["dWc"]
+        dWo += step["dWo"]
+        dbf += step["dbf"]
+        dbi += step["dbi"]
+        dbc += step["dbc"]
+        dbo += step["dbo"]
         da_prevt, dc_prevt = step["da_prev"], step["dc_prev"]
-    return {"dx": dx, "da0": da_prevt, **grads}
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWf": dWf, "dWi": dWi, "dWc": dWc, "dWo": dWo,
+            "dbf": dbf, "dbi": dbi, "dbc": dbc, "dbo": dbo}
 
 
 # GRADED FUNCTION: gru_cell_forward
@@ -274,6 +290,7 @@ def gru_cell_forward(xt, a_prev, parameters):
     """
     Wz, bz, Wr, br = parameters["Wz"], parameters["bz"], parameters["Wr"], parameters["br"]
     Wh, bh, Wy, by = parameters["Wh"], parameters["bh"], parameters["Wy"], parameters["by"]
+    # Your code (≈ 7 lines) must define: a_next, yt_pred, cache
     concat = np.concatenate([a_prev, xt], axis=0)
     zt = sigmoid(Wz @ concat + bz)
     rt = sigmoid(Wr @ concat + br)
@@ -298,6 +315,7 @@ def gru_forward(x, a0, parameters):
     y_pred -- predictions, (n_y, m, T_x)
     caches -- tuple (list of the T_x cell caches, x)
     """
+    # Your code (≈ 12 lines) must define: a, y_pred, caches
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     a = np.zeros((n_a, m, T_x))
@@ -328,6 +346,7 @@ def gru_cell_backward(da_next, cache):
     a_next, a_prev, zt, rt, hht, xt, parameters = cache
     n_a = a_next.shape[0]
     Wz, Wr, Wh = parameters["Wz"], parameters["Wr"], parameters["Wh"]
+    # Your code (≈ 15 lines) must define: dxt, da_prev, dWz, dWr, dWh, dbz, dbr, dbh
     dhht = da_next * (1 - zt) * (1 - hht ** 2)
     dzt = da_next * (a_prev - hht) * zt * (1 - zt)
     dreset_in = Wh.T @ dhht
@@ -359,20 +378,27 @@ def gru_backward(da, caches):
     gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWz, dWr, dWh (n_a, n_a + n_x),
                  dbz, dbr, dbh (n_a, 1)
     """
+    # Your code (≈ 18 lines) must define: dx, da0, dWz, dWr, dWh, dbz, dbr, dbh
     cell_caches, x = caches
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
     dx = np.zeros((n_x, m, T_x))
-    grads = {f"dW{g}": np.zeros((n_a, n_a + n_x)) for g in "zrh"}
-    grads.update({f"db{g}": np.zeros((n_a, 1)) for g in "zrh"})
+    dWz, dWr, dWh = (np.zeros((n_a, n_a + n_x)) for _ in range(3))
+    dbz, dbr, dbh = (np.zeros((n_a, 1)) for _ in range(3))
     da_prevt = np.zeros((n_a, m))
     for t in reversed(range(T_x)):
         step = gru_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
         dx[:, :, t] = step["dxt"]
-        for name in grads:
-            grads[name] += step[name]
+        dWz += step["dWz"]
+        dWr += step["dWr"]
+        dWh += step["dWh"]
+        dbz += step["dbz"]
+        dbr += step["dbr"]
+        dbh += step["dbh"]
         da_prevt = step["da_prev"]
-    return {"dx": dx, "da0": da_prevt, **grads}
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWz": dWz, "dWr": dWr, "dWh": dWh,
+            "dbz": dbz, "dbr": dbr, "dbh": dbh}
 
 
 __all__ = ['rnn_cell_forward', 'rnn_forward', 'lstm_cell_forward', 'lstm_forward', 'rnn_cell_backward', 'rnn_backward', 'lstm_cell_backward', 'lstm_backward', 'gru_cell_forward', 'gru_forward', 'gru_cell_backward', 'gru_backward']
