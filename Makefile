@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 NB     ?= workspace
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
@@ -29,14 +30,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# what only the tests need (pytest, nbval, ...): the `test` extra of pyproject.toml
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(TEST_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/python -m helpers.instructor.release workspace --keep
-	$(BIN)/jupyter lab --notebook-dir=workspace $(if $(filter 0,$(shell id -u)),--allow-root)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab --notebook-dir=workspace $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
 

@@ -256,8 +256,8 @@ def crash_hint(exercise: str, crash: str) -> str:
     if missing:
         needed = DEFINES.get(exercise, ())
         if missing.group(1) in needed:
-            return (f"your code must define {missing.group(1)}: the line after your code "
-                    f"reads it (the exercise asks for {', '.join(needed)})")
+            return (f"your code must define {missing.group(1)} (this exercise's code defines "
+                    f"{', '.join(needed)}: the lines given after it read them)")
         return f"{missing.group(1)} is used before your code gives it a value"
     if re.match(r"ValueError: .*(mismatch|broadcast|shapes? )", crash):
         return ("the arrays in that line do not have the shapes you expect: compare each "

@@ -6,15 +6,21 @@
 - the functions take exactly the arguments, and return exactly the tuples and dict keys,
   that the course's notation fixes.
 """
+import ast
+import builtins
 import inspect
 import os
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import helpers.instructor.graded.step_by_step as graded
 from helpers.step_by_step import rnn_utils
+from helpers import checking as core
 from helpers.checking import CheckFailed
+from helpers.instructor import nbcells
 from helpers.step_by_step import checks
 
 NAMES = list(graded.__all__)
@@ -259,3 +265,151 @@ def test_softmax_is_over_the_class_axis():
     probabilities = graded.softmax(scores)
     assert np.allclose(probabilities.sum(axis=0), 1) and np.all(probabilities >= 0)
     assert np.all(np.isfinite(graded.softmax(np.array([[1000.0], [0.0]]))))
+
+
+# ------------------------------------------------------------------ scaffolding: what the learner must define
+
+NB_FILE = Path(__file__).resolve().parent.parent / "notebooks" / "1_rnn_step_by_step.ipynb"
+
+
+def learner_reads(source, name):
+    """The names the learner version of a graded cell reads but never binds: the learner's code
+    must define them (the lines given after the stub read them)."""
+    learner = nbcells.learner_source(source, name)
+    fn = next(n for n in ast.parse(learner).body if isinstance(n, ast.FunctionDef))
+    bound, loaded = {a.arg for a in fn.args.args}, set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
+    known = set(dir(builtins)) | {"np", "sigmoid", "softmax"} | set(NAMES)
+    return loaded - bound - known
+
+
+def graded_cells_with_text():
+    cells = nbcells.read(NB_FILE).cells
+    for index, cell in enumerate(cells):
+        name = nbcells.graded_name(cell)
+        if name:
+            text = next(c.source for c in reversed(cells[:index]) if c.cell_type == "markdown")
+            yield name, cell.source, text
+
+
+@pytest.mark.parametrize("name, source, text", list(graded_cells_with_text()), ids=NAMES)
+def test_every_name_the_learner_must_define_is_stated_and_known_to_the_check(name, source, text):
+    needed = learner_reads(source, name)
+    assert needed == set(checks.DEFINES[name]) == set(core.DEFINES[name]), name
+    solution = [line for line in nbcells.solution_text(source)
+                if line.strip() and not line.strip().startswith("#")]
+    # the comment above the block: "# Your code (≈ n lines) must define: a, b, c"
+    comment = re.search(r"# Your code \(≈ (\d+) lines\) must define: ([^\n]*(?:\n\s*#\s+[^\n]*)?)"
+                        r"\n\s*### BEGIN SOLUTION", source)
+    assert comment, f"{name}: no '# Your code (≈ n lines) must define: ...' line above the block"
+    assert int(comment.group(1)) == len(solution)
+    assert re.findall(r"\w+", comment.group(2).replace("#", "")) == list(checks.DEFINES[name])
+    # the exercise text says the same
+    assert f"Your code (≈ {len(solution)} lines) must define" in text
+    for variable in needed:
+        assert f"`{variable}`" in text, f"{name}: the exercise text does not name {variable}"
+
+
+def test_a_missing_name_gets_a_hint_not_a_bare_name_error():
+    def lstm_backward(da, caches):  # a learner who kept the sums in a dict of their own
+        grads = graded.lstm_backward(da, caches)
+        dx = grads["dx"]
+        return {"dx": dx, "da0": da0, **{k: grads[k] for k in checks.GRAD_KEYS["lstm"]}}  # noqa: F821
+
+    with pytest.raises(CheckFailed) as failed:
+        checks.check_lstm_backward(lstm_backward)
+    hint = failed.value.hint
+    assert hint.startswith("calling lstm_backward raised NameError: name 'da0' is not defined (at ")
+    assert "test_step_by_step.py, line" in hint and "in lstm_backward: return {" in hint
+    assert "your code must define da0 (this exercise's code defines dx, da0, dWf" in hint
+
+
+# ------------------------------------------------------------------ crashes and failures, as a learner sees them
+
+def test_a_crash_quotes_the_learners_line_once_and_names_no_private_helper():
+    def rnn_cell_forward(xt, a_prev, parameters):
+        a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt.T)
+        return a_next, a_next, (a_next, a_prev, xt, parameters)
+
+    with pytest.raises(CheckFailed) as failed:
+        checks.check_rnn_cell_forward(rnn_cell_forward)
+    hint = failed.value.hint
+    assert hint.count('a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt.T)') == 1
+    assert "in rnn_cell_forward:" in hint and "checks.py" not in hint and "checking" not in hint
+    assert "\n" not in hint and "calling rnn_cell_forward raised ValueError" in hint
+
+
+def test_describe_crash_is_one_line_and_points_at_the_innermost_learner_frame():
+    def inner(x):
+        return np.reshape(x, (7, 7))  # numpy's own frames are skipped
+
+    def outer(x):
+        return inner(x) + 1
+
+    try:
+        outer(np.zeros(3))
+    except ValueError as err:
+        text = core.describe_crash(err)
+    assert text.startswith("ValueError: cannot reshape array of size 3")
+    assert "in inner: return np.reshape(x, (7, 7))" in text and "\n" not in text
+    assert "fromnumeric" not in text
+
+
+def test_a_crash_in_the_grading_kernel_keeps_its_line():
+    # when grading, the kernel sends describe_crash's line back as LearnerCrash
+    def proxy(*args):
+        raise core.LearnerCrash("KeyError: 'Wax' (at cell In[8], line 15, in rnn_cell_forward: "
+                                "Wax = parameters[\"Wax\"])")
+
+    proxy.__name__ = "rnn_cell_forward"
+    found = core.outcome("rnn_cell_forward", proxy)
+    assert found.status == "failed"
+    assert found.hint == ("calling rnn_cell_forward raised KeyError: 'Wax' (at cell In[8], line 15, "
+                          "in rnn_cell_forward: Wax = parameters[\"Wax\"])")
+
+
+KERNEL_CELLS = [
+    "from helpers.step_by_step.checks import check_rnn_cell_forward, check_rnn_forward\nimport numpy as np",
+    # a crash: xt transposed
+    'def rnn_cell_forward(xt, a_prev, parameters):\n'
+    '    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt.T)\n'
+    '    return a_next, a_next, ()',
+    "check_rnn_cell_forward(rnn_cell_forward)",
+    # a wrong value: the bias ba forgotten
+    'def rnn_cell_forward(xt, a_prev, parameters):\n'
+    '    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt)\n'
+    '    e = np.exp(parameters["Wya"] @ a_next + parameters["by"])\n'
+    '    return a_next, e / e.sum(axis=0), (a_next, a_prev, xt, parameters)',
+    "check_rnn_cell_forward(rnn_cell_forward)",
+    "print('the cell after a failed check still runs')",
+]
+
+
+def test_in_a_kernel_a_failed_check_is_one_line_with_its_hint_once(tmp_path):
+    import nbformat
+    from helpers.instructor.execute import run
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
+    root = str(Path(__file__).resolve().parent.parent)
+    run(nb, tmp_path, timeout=120, allow_errors=True, progress=False,
+        env={"PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])})
+
+    def shown(cell):  # what JupyterLab shows: streams, then the error's rendered traceback
+        parts = []
+        for out in cell.outputs:
+            parts.append(out.get("text", "") if out.output_type == "stream" else "\n".join(out.get("traceback", [])))
+        return "\n".join(parts)
+
+    crash, wrong = nb.cells[2], nb.cells[4]
+    for cell in (crash, wrong):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert len(errors) == 1 and errors[0].ename == "CheckFailed"
+        assert len(errors[0].traceback) == 1 and errors[0].traceback[0].startswith("✗ rnn_cell_forward: ")
+        assert "Traceback" not in shown(cell)
+    hint = crash.outputs[-1].traceback[0]
+    assert "(at cell In[2], line 2, in rnn_cell_forward: a_next = np.tanh(" in hint
+    assert shown(crash).count("xt.T)") == 1 and shown(crash).count("✗") == 1
+    assert shown(wrong).count("did you forget to add the bias ba?") == 1
+    assert "the cell after a failed check still runs" in shown(nb.cells[5])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from .course import NOTEBOOKS
 from ..paths import NOTEBOOKS as NB_DIR
@@ -20,6 +21,11 @@ from ..paths import NOTEBOOKS as NB_DIR
 # Level 3 also hides TensorFlow C++ "errors" such as the harmless use_unbounded_threadpool notice
 # printed by every Keras fit in TF 2.21; Python exceptions still show in the notebooks.
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+# The kernel talks to this process over local sockets (IPC) where the OS has them: no TCP port,
+# and no "Kernel is running over TCP without encryption" warning at every start (as make lab).
+KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}}) if os.name == "posix" else Config()
 
 
 class ProgressClient(NotebookClient):
@@ -43,7 +49,7 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 900, allow_errors: 
     """
     client = (ProgressClient if progress else NotebookClient)(
         nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-        interrupt_on_timeout=True, resources={"metadata": {"path": str(cwd)}})
+        interrupt_on_timeout=True, resources={"metadata": {"path": str(cwd)}}, config=KERNEL_CONFIG)
     client.label = label
     client.execute(env={**os.environ, **QUIET_ENV, **(env or {})})
     return nb
