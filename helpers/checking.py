@@ -9,10 +9,18 @@ The decorated check, called from a notebook as ``check_rnn_cell_forward(rnn_cell
 
 - prints ``not implemented yet`` (and does not raise) while the function still raises
   ``NotImplementedError``, so an untouched learner notebook runs to the end;
-- raises :class:`CheckFailed` (an ``AssertionError``) whose message is the hint otherwise;
+- raises :class:`CheckFailed` (an ``AssertionError``) whose message is the hint otherwise; in
+  a notebook it shows as the one line ``✗ <exercise>: <hint>``, without a traceback, and the
+  cell stops there;
 - prints a summary line when everything passed.
 
-``outcome(name, fn)`` runs the same body silently-safe for the grader and returns an
+A check may name the learner's functions that the exercise calls (``uses``): when it fails,
+their own checks run, and a failing one is named as the culprit. It may name the variables
+that the given lines after the learner's code read (``defines``): a missing one gets a hint
+instead of a bare ``NameError``. When the learner's code crashes, the hint quotes the
+learner's own line that raised (:func:`describe_crash`).
+
+``outcome(name, fn)`` runs the same check silently for the grader and returns an
 :class:`Outcome` instead of raising.
 """
 import re

@@ -129,3 +129,25 @@ def test_check_passes_the_reference_and_waits_for_a_stub(module, name, capsys):
     check(stub)
     assert capsys.readouterr().out.strip() == f"⏳ {name}: not implemented yet"
     assert core.outcome(name, stub).status == "not implemented"
+
+
+@pytest.mark.parametrize("module, name", all_exercises(), ids=lambda v: v)
+def test_a_crash_in_learner_code_is_one_line_that_quotes_the_learners_line(module, name, capsys):
+    """Every check reports a crash of the learner's function as one line: the exception, the
+    learner's own line that raised, and the exercise's name (never a private helper's)."""
+    import importlib
+    checks = importlib.import_module(f"helpers.{module}.checks")
+
+    def crashing(*args, **kwargs):
+        raise ValueError("the learner's mistake")
+
+    crashing.__name__ = name
+    with pytest.raises(core.CheckFailed) as failed:
+        getattr(checks, f"check_{name}")(crashing)
+    hint = failed.value.hint
+    assert hint.startswith(f"calling {name} raised ValueError: the learner's mistake (at test_course.py, "
+                           "line "), hint
+    assert hint.endswith(f"in crashing: raise ValueError(\"the learner's mistake\"))"), hint
+    assert failed.value._render_traceback_() == [f"✗ {name}: {hint}"]
+    assert hint not in capsys.readouterr().out  # shown once: by the ✗ line alone
+    assert core.outcome(name, crashing).hint == hint

@@ -9,9 +9,11 @@ import argparse
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
+from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
 from traitlets.config import Config
 
@@ -23,9 +25,19 @@ from ..paths import NOTEBOOKS as NB_DIR
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-# The kernel talks to this process over local sockets (IPC) where the OS has them: no TCP port,
-# and no "Kernel is running over TCP without encryption" warning at every start (as make lab).
-KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}}) if os.name == "posix" else Config()
+def kernel_config() -> Config:
+    """The kernel talks to this process over local sockets (IPC) where the OS has them.
+
+    No TCP port, and no "Kernel is running over TCP without encryption" warning at every
+    start (``make lab`` does the same). The socket files get an absolute, unique name in
+    Jupyter's runtime folder: the kernel runs in another folder, and runs may be parallel.
+    """
+    if os.name != "posix":
+        return Config()
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    return Config({"KernelManager": {"transport": "ipc",
+                                     "ip": str(runtime / f"rnnlab-{uuid.uuid4().hex[:16]}")}})
 
 
 class ProgressClient(NotebookClient):
@@ -49,7 +61,7 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 900, allow_errors: 
     """
     client = (ProgressClient if progress else NotebookClient)(
         nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-        interrupt_on_timeout=True, resources={"metadata": {"path": str(cwd)}}, config=KERNEL_CONFIG)
+        interrupt_on_timeout=True, resources={"metadata": {"path": str(cwd)}}, config=kernel_config())
     client.label = label
     client.execute(env={**os.environ, **QUIET_ENV, **(env or {})})
     return nb

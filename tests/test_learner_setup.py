@@ -1,0 +1,95 @@
+"""What a learner sees when starting: `make lab` without the news prompt or kernel warnings,
+notebook setup cells without TensorFlow's start-up lines."""
+import ast
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from helpers.instructor import nbcells
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "rnnlab-setup-token"
+TF_STARTUP = re.compile(r"absl::InitializeLog|oneDNN|cpu_feature_guard|^[IWE]\d{4} ", re.M)
+
+
+def test_importing_helpers_notebook_first_keeps_tensorflow_quiet():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env["PYTHONPATH"] = str(ROOT)
+    code = "from helpers.notebook import setup\nimport keras\nsetup(seed=1, keras=True)\nprint('ok')"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    assert not TF_STARTUP.search(run.stderr), run.stderr
+
+
+def test_notebook_1_imports_helpers_notebook_before_anything_else():
+    nb = nbcells.read(ROOT / "notebooks" / "1_rnn_step_by_step.ipynb")
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    imports = [n for n in ast.parse(first.source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert isinstance(imports[0], ast.ImportFrom) and imports[0].module == "helpers.notebook"
+
+
+def lab_config_path():
+    """The JUPYTER_CONFIG_PATH that `make lab` starts JupyterLab with."""
+    makefile = (ROOT / "Makefile").read_text()
+    lab = re.search(r"^lab:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    found = re.search(r"JUPYTER_CONFIG_PATH=\$\(CURDIR\)/(\S+) \$\(BIN\)/jupyter lab", lab)
+    assert found, "make lab must start JupyterLab with the course's jupyter-config"
+    return ROOT / found.group(1)
+
+
+def api(port, path, method="GET", body=None):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read().decode() or "null")
+
+
+def test_make_lab_has_no_news_prompt_and_no_kernel_transport_warning(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = open(tmp_path / "lab.log", "w+")
+    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(lab_config_path()),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
+         "--ServerApp.port_retries=0", "--allow-root"], env=env, stdout=log, stderr=log)
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                api(port, "/api/status")
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, "JupyterLab did not start"
+                time.sleep(0.5)
+        # the frontend asks "Would you like to get notified about official Jupyter news?"
+        # only while fetchNews is "none": the course's default is "false"
+        schema = api(port, "/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+        assert schema["properties"]["fetchNews"]["default"] == "false"
+        assert schema["properties"]["checkForUpdates"]["default"] is False
+        assert api(port, "/lab/api/news") == {"news": []}
+        kernel = api(port, "/api/kernels", "POST", {"name": "python3"})
+        deadline = time.time() + 60
+        while api(port, f"/api/kernels/{kernel['id']}")["execution_state"] == "starting":
+            assert time.time() < deadline, "the kernel did not start"
+            time.sleep(0.5)
+        time.sleep(1)
+        api(port, f"/api/kernels/{kernel['id']}", "DELETE")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    log.seek(0)
+    text = log.read()
+    assert "Kernel started" in text
+    assert "without encryption" not in text and "WARNING" not in text, text
