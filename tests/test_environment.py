@@ -21,7 +21,7 @@ def pyproject_deps():
     return pyproject()["dependencies"]
 
 
-def test_deps():
+def extra_deps():
     return pyproject()["optional-dependencies"]["test"]
 
 
@@ -37,11 +37,11 @@ def conda_pip_deps():
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
-    assert sorted(conda_pip_deps()) == sorted(pyproject_deps() + test_deps())
+    assert sorted(conda_pip_deps()) == sorted(pyproject_deps() + extra_deps())
 
 
 def test_what_only_the_tests_need_is_a_test_extra_that_make_test_installs_and_make_lab_does_not():
-    runtime, tests = {name(d) for d in pyproject_deps()}, {name(d) for d in test_deps()}
+    runtime, tests = {name(d) for d in pyproject_deps()}, {name(d) for d in extra_deps()}
     assert {"pytest", "nbval", "pytest-timeout"} <= tests and not runtime & tests
     makefile = (ROOT / "Makefile").read_text()
     install = re.search(r"^\$\(TEST_STAMP\):.*\n((?:\t.*\n)+)", makefile, re.M)

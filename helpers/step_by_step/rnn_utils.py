@@ -87,10 +87,10 @@ def gradient_check(loss, arrays, analytic, eps=1e-6):
 
 
 def report_gradient_check(worst, threshold=1e-7):
-    """One stable line for a notebook: the threshold verdict and the error's order of magnitude."""
+    """One stable line for a notebook: the error's order of magnitude and the threshold."""
     exponent = int(np.floor(np.log10(worst))) if worst > 0 else None
     size = f"~1e{exponent}" if exponent is not None else "0"
-    print(f"largest relative error {size}; below {threshold:.0e}: {worst < threshold}")
+    print(f"largest relative error {size} (required: below {threshold:.0e})")
 
 
 # ---------------------------------------------------------------- Keras weight layouts
