@@ -43,7 +43,7 @@ run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -n 2 --dist loadscope tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
 
 export: $(STAMP)

@@ -3,8 +3,11 @@
     python -m helpers.instructor.execute --all --out build/notebooks   # the main job (make run)
     python -m helpers.instructor.execute notebooks/3_emojify.ipynb --inplace  # refresh one notebook
 
-The kernel is this Python (the course's .venv), started in the notebook's own folder.
+The kernel is this Python (the course's .venv), started in the notebook's own folder. With
+``--out``, every figure a notebook shows is also saved as ``<out>/../figures/<notebook>/``
+``cell<NN>-<k>.png``, so a headless run leaves the pictures beside the MIDI and WAV files.
 """
+import base64
 import argparse
 import os
 import sys
@@ -74,6 +77,19 @@ def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress
     return run(nb, cwd or Path(path).parent, timeout, allow_errors, progress, Path(path).name)
 
 
+def save_figures(nb: nbformat.NotebookNode, folder: Path) -> list[Path]:
+    """Write every PNG output of the executed ``nb`` into ``folder``; return the files."""
+    written = []
+    for index, cell in enumerate(nb.cells):
+        pictures = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        for k, output in enumerate(pictures):
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"cell{index:02d}-{k}.png"
+            path.write_bytes(base64.b64decode(output["data"]["image/png"]))
+            written.append(path)
+    return written
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Execute course notebooks headless.")
     parser.add_argument("notebooks", nargs="*", type=Path)
@@ -93,6 +109,10 @@ def main(argv=None) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))
         print(f"{path.name}: done in {time.perf_counter() - start:.0f} s -> {target}", flush=True)
+        if args.out is not None:
+            figures = save_figures(nb, args.out.parent / "figures" / path.stem)
+            if figures:
+                print(f"{path.name}: {len(figures)} figure(s) -> {figures[0].parent}", flush=True)
     return 0
 
 

@@ -69,13 +69,47 @@ def load_source(module: str, text: str) -> types.ModuleType:
     return mod
 
 
-def same_arrays(path, arrays: dict) -> bool:
+# Reference values are floats computed with numpy, BLAS and TensorFlow: another CPU, BLAS
+# kernel or oneDNN path rounds their last bits differently. A reference counts as unchanged
+# while it stays within these bounds (per dtype, relative to the value, plus an absolute floor
+# for values near zero): far below the tolerances the checks grade with (1e-6 relative for
+# float64), and far above rounding (1e-16 to 1e-8 relative, measured between two float paths).
+TOLERANCE = {np.dtype("float64"): (1e-7, 1e-8), np.dtype("float32"): (1e-5, 1e-6)}
+
+
+def array_changes(old: dict, new: dict) -> list[str]:
+    """The names whose array differs between ``old`` and ``new``, each with how.
+
+    Floats are compared within :data:`TOLERANCE`; everything else (integers, strings, bools,
+    shapes, the set of names) must match exactly.
+    """
+    changes = [f"{k}: missing" for k in sorted(set(old) - set(new))]
+    changes += [f"{k}: new" for k in sorted(set(new) - set(old))]
+    for key in sorted(set(old) & set(new)):
+        a, b = np.asarray(old[key]), np.asarray(new[key])
+        if a.shape != b.shape or a.dtype != b.dtype:
+            changes.append(f"{key}: {a.dtype}{a.shape} became {b.dtype}{b.shape}")
+        elif a.dtype in TOLERANCE:
+            rtol, atol = TOLERANCE[a.dtype]
+            if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                worst = float(np.nanmax(np.abs(a.astype(float) - b)))
+                changes.append(f"{key}: values moved by up to {worst:.3g}")
+        elif not np.array_equal(a, b):
+            changes.append(f"{key}: values changed")
+    return changes
+
+
+def stored_arrays(path) -> dict:
     if not path.exists():
-        return False
-    with np.load(path) as old:
-        if set(old.files) != set(arrays):
-            return False
-        return all(old[k].shape == np.shape(v) and np.array_equal(old[k], v) for k, v in arrays.items())
+        return {}
+    with np.load(path, allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
+
+
+def reference_arrays(module: str, text: str) -> dict:
+    """What ``helpers.<module>.checks.expected`` computes with the solutions in ``text``."""
+    checks = importlib.import_module(f"helpers.{module}.checks")
+    return checks.expected(load_source(module, text))
 
 
 def run(check: bool) -> list[str]:
@@ -97,10 +131,12 @@ def run(check: bool) -> list[str]:
         points = getattr(checks, "POINTS", {})
         manifest[nb.file] = [{"name": n, "points": points.get(n, DEFAULT_POINTS)} for n in names]
         if hasattr(checks, "expected"):
-            arrays = checks.expected(load_source(nb.module, text))
+            arrays = reference_arrays(nb.module, text)
             npz = ROOT / "helpers" / nb.module / "expected.npz"
-            if not same_arrays(npz, arrays):
-                changed.append(str(npz.relative_to(ROOT)))
+            differences = array_changes(stored_arrays(npz), arrays) if npz.exists() else ["missing"]
+            if differences:
+                shown = "; ".join(differences[:3]) + (" ..." if len(differences) > 3 else "")
+                changed.append(f"{npz.relative_to(ROOT)} ({shown})")
                 if not check:
                     np.savez_compressed(npz, **arrays)
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
