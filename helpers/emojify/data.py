@@ -11,6 +11,9 @@ Their header is ``sentence,label`` or ``sentence,label,tag``; a tag says what a 
 tests (see :data:`TAGS`, empty for an ordinary sentence). A malformed row, a label outside 0-4,
 an unknown tag or an empty sentence raises :class:`SentenceFileError` naming the file and line.
 
+``convert_to_one_hot(Y, C)`` and ``predict(X, Y, W, b, word_to_vec_map)`` are what code written
+in the classic assignment's style expects to find in the notebook.
+
 ``predict_emoji(model, sentences, encode)`` works outside the notebook with whatever turns
 sentences into the model's input (``encode``) and whatever has a ``predict(x, verbose=0)``
 method that returns class probabilities (a Keras model, or :class:`SoftmaxClassifier` for the
