@@ -63,7 +63,7 @@ MUTANTS = [
     ("embedding: rows shifted by one", "pretrained_embedding_layer", "emb_matrix[index, :]",
      "emb_matrix[index - 1, :]", r"row 0 is padding: leave it at zeros"),
     ("embedding: weights never set", "pretrained_embedding_layer",
-     "embedding_layer.set_weights([emb_matrix])", "pass", r"call embedding_layer\.set_weights"),
+     "embedding_layer.set_weights([emb_matrix])", "pass", r"set_weights on the layer, with the list \[emb_matrix\]"),
     ("embedding: last word missing", "pretrained_embedding_layer", "word_to_index.items():",
      "list(word_to_index.items())[:-1]:", r"for every word"),
     ("embedding: not a keras layer", "pretrained_embedding_layer", "return embedding_layer",

@@ -143,8 +143,9 @@ def check_model(fn, report):
     step = _trained(report, fn, ONE_STEP, ONE_STEP_LABELS, 0.1, 1)
     k = _step_multiple(step["W"], ref["model/step/W"], W0)
     if k == -1:
-        report.fail("W moved uphill: with dz = a - Y_oh and dW = np.outer(dz, avg), the update is "
-                    "W = W - learning_rate * dW (and b = b - learning_rate * db).")
+        report.fail("W moved uphill: with dz = a - Y_oh and dW = np.outer(dz, avg), gradient "
+                    "descent subtracts learning_rate times dW from W (and learning_rate times db "
+                    "from b).")
     if k is not None and k > 1:
         report.fail(f"W moved {k} times too far: compute dW and db afresh for each sentence "
                     "(no accumulation across examples), and update W and b right away.")
@@ -156,8 +157,8 @@ def check_model(fn, report):
         report.fail("b never changes: update b too, with its own gradient db (equal to dz) "
                     "times learning_rate.")
     report.close(step["b"], ref["model/step/b"], "b after the same pass",
-                 hint="update b after every sentence: b = b - learning_rate * db with db = dz "
-                      "of that sentence only.")
+                 hint="update b after every sentence, by -learning_rate times db (db is dz of "
+                      "that sentence only).")
 
     m = len(LABELS)
     one = _trained(report, fn, SENTENCES, LABELS, 0.1, 1)
@@ -256,7 +257,7 @@ def check_pretrained_embedding_layer(fn, report):
     report.shape(matrix, want.shape, "the embedding matrix")
     if not any(np.allclose(row, vector, atol=1e-6) for row in matrix for vector in want[1:]):
         report.fail("the layer does not hold emb_matrix (no row is a word's vector): call "
-                    "embedding_layer.set_weights([emb_matrix]) after build.")
+                    "set_weights on the layer, with the list [emb_matrix], after build.")
     report.require(not np.any(matrix[0]), "row 0 (padding) is zeros",
                    "row 0 is padding: leave it at zeros (row word_to_index[w] holds the vector of w, "
                    "and the indices start at 1).")
