@@ -225,3 +225,14 @@ def test_predict_emoji_with_a_keras_model(small_vocabulary):
     assert [len(p.probabilities) for p in out] == [5, 5]
     assert all(0 <= p.label < 5 for p in out)
     assert out[0].sentence == "I want to eat something!"
+
+
+def test_with_fresh_inputs_and_live_references_the_verdicts_hold():
+    """What the grader does: a fresh salt for rng, references computed from the solutions."""
+    from helpers.checking import outcome, session
+
+    with contextlib.redirect_stdout(io.StringIO()), \
+            session((2027,), references=lambda module: checks.expected(graded)):
+        assert all(outcome(name, getattr(graded, name)).status == "passed" for name in EXERCISES)
+        broken = mutant("emojify", "sentence_to_avg", "avg = avg / len(known)", "avg = avg")
+        assert outcome("sentence_to_avg", broken).status == "failed"
