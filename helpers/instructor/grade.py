@@ -151,11 +151,21 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode, str]:
     return nb, digest
 
 
+class Budget:
+    """The seconds an exercise's calls into the kernel may take, all together."""
+
+    def __init__(self, seconds: float):
+        self.total = self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+
 class LearnerFunction:
     """Stands in for the learner's function in a check body; it runs in the kernel."""
 
-    def __init__(self, kernel: "Kernel", exercise: str, name: str, deadline: float):
-        self.kernel, self.exercise, self.__name__, self.deadline = kernel, exercise, name, deadline
+    def __init__(self, kernel: "Kernel", exercise: str, name: str, budget: Budget):
+        self.kernel, self.exercise, self.__name__, self.budget = kernel, exercise, name, budget
 
     def __repr__(self):
         return f"<the learner's {self.__name__}>"
@@ -171,17 +181,19 @@ class LearnerFunction:
         return self._ask("probe", args, kwargs, module=module, probe=name)
 
     def sibling(self, name: str):
-        answer = self.kernel.box.ask("has", name, timeout=self._left())
+        answer = self._timed("has", name, (), {})
         if answer.status == "ok" and answer.value is True:
-            return LearnerFunction(self.kernel, self.exercise, name, self.deadline)
+            return LearnerFunction(self.kernel, self.exercise, name, self.budget)
         return None
 
-    def _left(self) -> float:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            self._fail(f"time limit of {self.kernel.options.exercise_timeout:g} s for this "
-                       "exercise exceeded")
-        return left
+    def _timed(self, op, name, args, kwargs, **extra) -> sandbox.Answer:
+        if self.budget.left <= 0:
+            self._fail(f"time limit of {self.budget.total:g} s for this exercise exceeded")
+        start = time.monotonic()
+        try:
+            return self.kernel.box.ask(op, name, args, kwargs, timeout=self.budget.left, **extra)
+        finally:
+            self.budget.spend(time.monotonic() - start)
 
     def _fail(self, hint: str):
         raise checking.CheckFailed(self.exercise, hint)
@@ -189,8 +201,7 @@ class LearnerFunction:
     def _ask(self, op, args, kwargs, module="", probe=""):
         name = self.__name__
         try:
-            answer = self.kernel.box.ask(op, name, args, kwargs, timeout=self._left(),
-                                         module=module, probe=probe)
+            answer = self._timed(op, name, args, kwargs, module=module, probe=probe)
         except plain.NotPlain as err:
             self._fail(f"cannot grade yet: the check passes {name} an argument that is not a "
                        f"plain value ({err})")
@@ -203,8 +214,8 @@ class LearnerFunction:
         if answer.status == "not plain":
             self._fail(answer.message)
         if answer.status == "timeout":
-            self._fail(f"time limit of {self.kernel.options.exercise_timeout:g} s for this "
-                       f"exercise exceeded while {name} was running (an endless loop?)")
+            self._fail(f"time limit of {self.budget.total:g} s for this exercise exceeded "
+                       f"while {name} was running (an endless loop?)")
         if answer.status == "died":
             self.kernel.note(f"the kernel died while {name} was running; it was restarted")
             self._fail(f"the kernel died while {name} was running (did it call os._exit, "
@@ -273,6 +284,8 @@ def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
             cache[module] = owner.checks.expected(owner.solutions)
         return cache[module]
 
+    with checking.session(salt, references):
+        references(item.module)  # before any call: the time limits count the kernel's time only
     rows = []
     for exercise in item.exercises:
         name, points = exercise["name"], exercise["points"]
@@ -280,9 +293,9 @@ def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
             found = checking.Outcome(name, "failed", 0,
                                      f"the kernel kept dying ({kernel.restarts} restarts)")
         else:
-            deadline = time.monotonic() + options.exercise_timeout
+            budget = Budget(options.exercise_timeout)
             has = kernel.box.ask("has", name, timeout=options.exercise_timeout)
-            fn = LearnerFunction(kernel, name, name, deadline) if has.value is True else None
+            fn = LearnerFunction(kernel, name, name, budget) if has.value is True else None
             with checking.session(salt, references):
                 found = checking.outcome(name, fn)
         passed = found.status == "passed"
@@ -409,8 +422,7 @@ def find_submissions(target: Path) -> list[Submission]:
 
 def _init_worker() -> None:
     sandbox.become_subreaper()
-    for item in course().values():
-        item.load()
+    course()
 
 
 def _previous(out: Path, sub: Submission, stamp: str) -> dict | None:
