@@ -375,7 +375,7 @@ def grade_file(sub: Submission, options: Options, release: str, hide=()) -> dict
                 "problem": sub.problem}
     try:
         result = grade_notebook(sub.path, options.timeout, options.exercise_timeout,
-                                Path(release), hide)
+                                Path(release) if release else None, hide)
     except GradeError as err:
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
                 "problem": str(err)}
@@ -454,7 +454,8 @@ def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
         else:
             todo.append(sub)
     hide = (target.resolve(), out.resolve())
-    release = str(shared_release()) if todo else ""
+    # Kernels need a learner release: written once, here (before the workers start) or lazily.
+    release = str(shared_release()) if jobs > 1 and len(todo) > 1 else ""
     guard = (sandbox.hidden(sandbox.secret_paths(hide)) if not sandbox.private_views_work()
              else _nothing())
 
