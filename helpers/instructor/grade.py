@@ -261,7 +261,11 @@ class Kernel:
         if self.restarts >= MAX_RESTARTS:
             return False
         self.restarts += 1
-        self.box.start()
+        try:
+            self.box.start()
+        except sandbox.BoxError as err:
+            self.note(str(err))
+            return False
         return True
 
     def ready(self) -> bool:
@@ -295,9 +299,13 @@ def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
         else:
             budget = Budget(options.exercise_timeout)
             has = kernel.box.ask("has", name, timeout=options.exercise_timeout)
-            fn = LearnerFunction(kernel, name, name, budget) if has.value is True else None
-            with checking.session(salt, references):
-                found = checking.outcome(name, fn)
+            if has.status != "ok":
+                found = checking.Outcome(name, "failed", 0, "the kernel did not answer "
+                                         f"({has.status}) when asked whether {name} is defined")
+            else:
+                fn = LearnerFunction(kernel, name, name, budget) if has.value is True else None
+                with checking.session(salt, references):
+                    found = checking.outcome(name, fn)
         passed = found.status == "passed"
         rows.append({"exercise": name, "points": points if passed else 0, "max_points": points,
                      "passed": passed, "status": found.status, "hint": plain.one_line(found.hint)})

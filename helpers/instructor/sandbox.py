@@ -278,12 +278,19 @@ class Box:
         os.chmod(self.calls, 0o711 if AS_ROOT else 0o700)
         if AS_ROOT:
             self.uid = self._free_uid()
+            closed = _closed_ancestor(sys.base_prefix) or _closed_ancestor(sys.prefix)
+            if closed and not private_views_work():
+                self.__exit__()
+                raise BoxError(f"cannot sandbox the kernel: {closed} (above this Python) is "
+                               "closed to other users and this machine allows no private "
+                               "mount namespace; grade as a normal user instead")
         self.start()
         return self
 
     def __exit__(self, *exc):
         self.stop()
         shutil.rmtree(self.home, ignore_errors=True)
+        _TAKEN.discard(self.uid)
 
     def _free_uid(self) -> int:
         first = UID_BASE + (os.getpid() * 7 + secrets.randbelow(1000)) % UID_SPAN
@@ -462,6 +469,17 @@ def _mkdtemp(parent: Path, prefix: str) -> str:
     path = tempfile.mkdtemp(prefix=prefix, dir=parent)
     os.chmod(path, 0o711 if AS_ROOT else 0o700)
     return path
+
+
+def _closed_ancestor(path: str) -> str:
+    """The first folder above ``path`` that other users may not enter, or ""."""
+    current = Path("/")
+    for part in Path(path).resolve().parts[1:]:
+        current = current / part
+        with contextlib.suppress(OSError):
+            if not os.stat(current).st_mode & 0o001:
+                return str(current)
+    return ""
 
 
 def _instructor_roots() -> list[str]:
