@@ -40,7 +40,8 @@ def batch(tmp_path_factory):
     mixed = attacks.submission(solved=set(attacks.names()) - {"lstm_backward"},
                                broken={"gru_forward"},
                                replace={"rnn_backward": attacks._fn(
-                                   '    raise ValueError("boom")\n', "rnn_backward", "da, caches")})
+                                   '    raise ValueError("boom")\n', "rnn_backward", "da, caches")},
+                               extra="import os\nos._exit(3)  # ends the kernel while the notebook runs")
     nbformat.write(mixed, str(subs / "mixed.ipynb"))
     rel = base / "release"
     release.write(rel)
@@ -81,6 +82,9 @@ def test_untouched_learner_notebook_scores_zero_not_implemented(batch):
 
 
 def test_mixed_submission_loses_only_its_broken_exercises(batch):
+    """A crash, a wrong return, a stub, and a cell that ends the kernel: the kernel is
+    restarted, the notebook re-run without that cell, and the rest is graded as usual."""
+    assert any("cell 2 ended the kernel" in note for note in batch["results"]["mixed"]["notes"])
     got = rows(batch["results"]["mixed"])
     assert "ValueError: boom" in got["rnn_backward"]["hint"]
     assert "must return the tuple" in got["gru_forward"]["hint"]
