@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -343,12 +344,12 @@ class Box:
             env["RNNLAB_BOX_STAGE"] = str(stage)
         mark_name, mark_value = self.marker.split("=", 1)
         env[mark_name] = mark_value
-        import subprocess
-
+        # RNNLAB_BOX_DEBUG=1 shows the kernel's own stderr (start-up problems).
         self.proc = subprocess.Popen(
             [sys.executable, str(self.release / "kernel_boot.py"), str(connection)],
             cwd=str(self.work), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=(None if os.environ.get("RNNLAB_BOX_DEBUG") else subprocess.DEVNULL), start_new_session=True, close_fds=True)
+            stderr=None if os.environ.get("RNNLAB_BOX_DEBUG") else subprocess.DEVNULL,
+            start_new_session=True, close_fds=True)
         client = BlockingKernelClient(connection_file=str(connection))
         client.load_connection_file()
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
