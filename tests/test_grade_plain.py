@@ -99,3 +99,16 @@ def test_an_answer_that_is_a_link_is_never_followed(tmp_path):
 def test_an_unknown_status_is_refused(tmp_path):
     got = sandbox.read_answer(answer_folder(tmp_path, status="passed"), "n1")
     assert got.status == "invalid" and "malformed" in got.message
+
+
+def test_hiding_folders_from_other_users_is_undone_afterwards(tmp_path):
+    """The fallback where no private mount namespace is allowed: "other" bits off (as root)."""
+    folder = tmp_path / "secret"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    with sandbox.hidden([folder]):
+        with sandbox.hidden([folder]):
+            inner = folder.stat().st_mode & 0o777
+        outer = folder.stat().st_mode & 0o777
+    assert inner == outer == (0o750 if sandbox.AS_ROOT else 0o755)
+    assert folder.stat().st_mode & 0o777 == 0o755
