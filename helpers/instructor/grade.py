@@ -200,11 +200,14 @@ class LearnerFunction:
 
     def _ask(self, op, args, kwargs, module="", probe=""):
         name = self.__name__
-        try:
-            answer = self._timed(op, name, args, kwargs, module=module, probe=probe)
-        except plain.NotPlain as err:
-            self._fail(f"cannot grade yet: the check passes {name} an argument that is not a "
-                       f"plain value ({err})")
+        for position, value in [*enumerate(args, 1), *kwargs.items()]:
+            try:
+                plain.dumps(value)
+            except plain.NotPlain as err:  # a check that is not written for grading yet
+                what = f"argument {position}" if isinstance(position, int) else position
+                self._fail(f"cannot grade yet: the check passes {name} a value that is not "
+                           f"plain: {str(err).replace('the result', what, 1)}")
+        answer = self._timed(op, name, args, kwargs, module=module, probe=probe)
         if answer.status == "ok":
             return answer.value
         if answer.status == "not implemented":
