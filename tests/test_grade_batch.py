@@ -34,12 +34,15 @@ def problem_files(folder: Path) -> None:
         "# GRADED FUNCTION: frobnicate\ndef frobnicate():\n    return 1")])
     nbformat.write(stranger, str(folder / "erin" / "unknown.ipynb"))
     (folder / "notes.txt").write_text("not a submission", encoding="utf-8")
+    (folder / "frank").mkdir()
+    (folder / "frank" / "gone.ipynb").symlink_to(folder / "frank" / "moved-away.ipynb")
 
 
 REASONS = {"bob/corrupt": "not a notebook: invalid JSON", "bob/empty": "empty file",
            "carol": "no notebook (.ipynb) in this folder",
            "dave/holiday": "no '# GRADED FUNCTION:' cell",
-           "erin/unknown": "frobnicate) belong to none", "notes.txt": "is no .ipynb file"}
+           "erin/unknown": "frobnicate) belong to none", "notes.txt": "is no .ipynb file",
+           "frank/gone": "cannot read the file (No such file or directory)"}
 
 
 def test_bad_files_are_rows_with_one_line_reasons_and_the_batch_goes_on(tmp_path):
@@ -54,7 +57,7 @@ def test_bad_files_are_rows_with_one_line_reasons_and_the_batch_goes_on(tmp_path
         assert reason in line, line
         assert reason in json.loads((out / f"{key}.json").read_text())["problem"]
     book = list(csv.DictReader((out / "gradebook.csv").open()))
-    assert {row["student"] for row in book} == {"bob", "carol", "dave", "erin", "notes"}
+    assert {row["student"] for row in book} == {"bob", "carol", "dave", "erin", "frank", "notes"}
     bob = next(row for row in book if row["student"] == "bob")
     assert "invalid JSON" in bob["problems"] and "empty file" in bob["problems"]
 
