@@ -10,9 +10,12 @@ never an object of the writer's classes.
 
 :func:`serve` is what the grader runs in a notebook's kernel for each call: it reads the
 arguments the grader wrote, calls the function the notebook defined (or a probe from a checks
-module, see ``helpers.checking.Report.probe``), and writes the plain answer back.
+module, see ``helpers.checking.Report.probe``), and writes the plain answer back, with what
+the function printed (checks that look at it capture it with ``contextlib.redirect_stdout``).
 """
+import contextlib
 import importlib
+import io
 import json
 import math
 import os
@@ -26,6 +29,7 @@ MAX_JSON = 16 * 2**20      # size of the JSON document
 MAX_NODES = 200_000        # values in one message
 MAX_DEPTH = 32             # nesting of lists, tuples and dicts
 MAX_STR = 2**20            # characters of one string
+MAX_PRINTED = 2**16        # characters of what a function prints during one call
 KINDS = "biufcUS"          # numpy dtype kinds allowed: bool, ints, floats, complex, str, bytes
 DTYPE_RE = re.compile(r"^[<>|=]?[biufcUS]\d{1,4}$")
 PLAIN = "array, number, string, list, tuple, dict"
@@ -232,31 +236,55 @@ def one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+class _Printed(io.TextIOBase):
+    """What the function prints during a call: the first MAX_PRINTED characters."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if self.size < MAX_PRINTED:
+            self.parts.append(text[:MAX_PRINTED - self.size])
+            self.size += len(self.parts[-1])
+        return len(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
 def serve(call_dir: str, namespace: dict) -> None:
     """Answer the grader's request in ``call_dir``: call, probe, or "is it defined?"."""
     folder = Path(call_dir)
     request, args = read(folder, "request")
     header = {"nonce": request["nonce"]}
     fn = namespace.get(request["name"])
+    printed = _Printed()
     try:
-        if request["op"] == "has":
-            result = callable(fn)
-        elif not callable(fn):
-            raise NameError(f"no function named {request['name']} is defined")
-        elif request["op"] == "probe":
-            probe = getattr(importlib.import_module(request["module"]), request["probe"])
-            result = probe(fn, *args["args"], **args["kwargs"])
-        else:
-            result = fn(*args["args"], **args["kwargs"])
+        with contextlib.redirect_stdout(printed):
+            if request["op"] == "has":
+                result = callable(fn)
+            elif not callable(fn):
+                raise NameError(f"no function named {request['name']} is defined")
+            elif request["op"] == "probe":
+                probe = getattr(importlib.import_module(request["module"]), request["probe"])
+                result = probe(fn, *args["args"], **args["kwargs"])
+            else:
+                result = fn(*args["args"], **args["kwargs"])
         status, message = "ok", ""
     except NotImplementedError as err:
         status, message, result = "not implemented", one_line(err), None
     except BaseException as err:  # noqa: BLE001 - SystemExit too: it is the learner's crash
         status, message, result = "crash", one_line(f"{type(err).__name__}: {err}"), None
+    header["printed"] = printed.text()
     try:
         write(folder / "out", "response", {**header, "status": status, "message": message}, result)
     except NotPlain as err:
         text = str(err)
         message = one_line(f"{request['name']} returned " + text.removeprefix("the result is ")
                            if text.startswith("the result is ") else f"{request['name']}: {text}")
-        write(folder / "out", "response", {**header, "status": "not plain", "message": message}, None)
+        write(folder / "out", "response", {**header, "status": "not plain", "message": message,
+                                           "printed": ""}, None)

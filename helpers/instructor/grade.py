@@ -208,6 +208,10 @@ class LearnerFunction:
                 self._fail(f"cannot grade yet: the check passes {name} a value that is not "
                            f"plain: {str(err).replace('the result', what, 1)}")
         answer = self._timed(op, name, args, kwargs, module=module, probe=probe)
+        if answer.printed and sys.stdout is not sys.__stdout__:
+            # A check reads what the function printed by redirecting stdout around the call
+            # (as it does locally); it is learner output, never read by the grader itself.
+            sys.stdout.write(answer.printed)
         if answer.status == "ok":
             return answer.value
         if answer.status == "not implemented":

@@ -59,6 +59,7 @@ class Answer:
     status: str
     value: object = None
     message: str = ""
+    printed: str = ""         # what the function printed during the call
 
 
 # ------------------------------------------------------------------ process bookkeeping
@@ -536,9 +537,12 @@ def read_answer(out: Path, nonce: str) -> Answer:
     finally:
         os.close(dir_fd)
     status, message = header.get("status"), header.get("message", "")
+    printed = header.get("printed", "")
     if header.get("nonce") != nonce:
         return Answer("invalid", message="the answer belongs to another request")
-    if status not in ("ok", "not implemented", "crash", "not plain") or not isinstance(message, str):
+    if (status not in ("ok", "not implemented", "crash", "not plain")
+            or not isinstance(message, str) or not isinstance(printed, str)):
         return Answer("invalid", message="the answer is malformed")
-    return Answer(status, value if status == "ok" else None, plain.one_line(message))
+    return Answer(status, value if status == "ok" else None, plain.one_line(message),
+                  printed[:plain.MAX_PRINTED])
 
