@@ -4,12 +4,15 @@
     python -m helpers.instructor.grade submissions/ --jobs 2   # notebooks or <student>/<nb>.ipynb
 
 What a score means: every verdict is computed in this process, where no learner code ever
-runs. Before any submission is opened, this process loads the manifest, the checks and the
-instructor's solutions. Per submission it draws a fresh random salt, so the checks' inputs
-(``helpers.checking.rng``) are new, and computes the reference answers for them here, with
-the solutions (``checks.expected``). The learner's notebook runs in a sandboxed kernel
-(``helpers.instructor.sandbox``: a learner release without solutions, its own user, no
-network, memory and process limits, a time limit per cell) and each check calls the
+runs. Before a notebook's kernel starts, this process has loaded the manifest, that
+notebook's checks and the instructor's solutions. Per submission it draws a fresh random
+salt, so the checks' inputs (``helpers.checking.rng``) are new, and computes the reference
+answers for them here, with the solutions (``checks.expected``). Exercises are graded in the
+manifest's order, so inputs built from an earlier exercise's answers (the caches a backward
+check passes) reach the kernel only once that exercise is graded. The learner's notebook
+runs in a sandboxed kernel (``helpers.instructor.sandbox``: a learner release without
+solutions, no network, memory and process limits, a time limit per cell and per exercise;
+as root also its own user id and none of the instructor's files) and each check calls the
 learner's function there through a proxy: the arguments go in, and only plain values
 (``helpers.plain``: numbers, strings, lists, tuples, dicts, numeric arrays, never pickles)
 come back. Crashes, exits, endless loops and patched libraries in the kernel cost only the
