@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 NB     ?= workspace
+JOBS   ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
@@ -17,7 +18,7 @@ help:
 	@echo "make run      execute every notebook headless into build/ (MIDI, WAV, figures)"
 	@echo "make test     unit tests + nbval replay of every notebook"
 	@echo "make release  write the learner version into dist/"
-	@echo "make grade NB=path/to/notebook-or-folder   grade learner notebooks"
+	@echo "make grade NB=path [JOBS=2]  grade a notebook, a folder of them, or of student folders"
 	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
 	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
 	@echo "make bench    run the benchmark scripts"
@@ -56,7 +57,7 @@ release: $(STAMP)
 	$(BIN)/python -m helpers.instructor.release dist
 
 grade: $(STAMP)
-	$(BIN)/python -m helpers.instructor.grade $(NB)
+	$(BIN)/python -m helpers.instructor.grade $(NB) --jobs $(JOBS) $(ARGS)
 
 execute: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute $(NB) --inplace

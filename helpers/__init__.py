@@ -5,6 +5,7 @@ Learner runtime (ships with the learner release):
 - ``helpers.paths``     where data, notebooks and build outputs live;
 - ``helpers.notebook``  ``setup()``: the seeds and print options of every notebook's first cell;
 - ``helpers.checking``  the feedback machinery that every exercise's check uses;
+- ``helpers.plain``     plain values on the wire: how a graded function's results reach the grader;
 - ``helpers.step_by_step``  notebook 1: parameters, gradient checking, diagrams, its checks;
 - ``helpers.jazz``      notebook 2: the note encoding, dataset, models, evaluation, its checks;
 - ``helpers.emojify``   notebook 3: GloVe vectors, the emoji sentences, its checks;

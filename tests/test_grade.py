@@ -1,90 +1,170 @@
-"""The grader: fair scores, per-exercise isolation of crashes and endless loops."""
+"""The grader cannot be fooled: a catalogue of attacks, each in its own submission.
+
+One batch (``--jobs 2``, short time limits) grades: the instructor's solved notebook 1, the
+untouched learner notebook 1, a small honest submission under an odd file name, a mixed one,
+and every attack of ``helpers.instructor.attacks``. Each attack must earn 0 points for the
+exercise it targets, with a hint that says what went wrong, while every other exercise of
+its submission keeps full marks.
+"""
 import hashlib
 import json
-import subprocess
-import sys
+import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from helpers.instructor import nbcells, release
-from helpers.instructor.grade import grade_notebook
+from helpers.instructor import attacks, grade, release, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "1_rnn_step_by_step.ipynb"
+OPTIONS = grade.Options(timeout=20, exercise_timeout=4)
 
 
 def digest(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def fill(learner, instructor, names, sabotage=None):
-    """Put back the solutions of ``names``; ``sabotage`` maps a name to code run first."""
-    sabotage = sabotage or {}
-    for mine, theirs in zip(learner.cells, instructor.cells):
-        name = nbcells.graded_name(theirs)
-        if name in names:
-            mine.source = nbcells.solved_source(mine.source, theirs.source, name)
-        if name in sabotage:
-            _, _, indent = nbcells.solution_blocks(theirs.source)[0]
-            stub = indent + nbcells.STUB_COMMENT
-            code = "\n".join(indent + line for line in sabotage[name])
-            mine.source = mine.source.replace(stub, code + "\n" + stub, 1)
-    return learner
-
-
 @pytest.fixture(scope="module")
-def learner_nb(tmp_path_factory):
-    out = tmp_path_factory.mktemp("grade") / "rel"
-    release.write(out)
-    return out / NB
+def batch(tmp_path_factory):
+    base = tmp_path_factory.mktemp("catalogue")
+    subs = base / "submissions"
+    subs.mkdir()
+    shared = Path(f"/tmp/rnnlab-test-{os.getpid()}")  # the fork attack's child writes here
+    shared.mkdir(mode=0o777, exist_ok=True)
+    os.chmod(shared, 0o777)
+    marker = shared / "fork-child.pid"
+    catalogue = attacks.write_all(subs, marker=marker, classmates=subs)
+    nbformat.write(attacks.submission(), str(subs / "my copy (1).ipynb"))
+    mixed = attacks.submission(solved=set(attacks.names()) - {"lstm_backward"},
+                               broken={"gru_forward"},
+                               replace={"rnn_backward": attacks._fn(
+                                   '    raise ValueError("boom")\n', "rnn_backward", "da, caches")},
+                               extra="import os\nos._exit(3)  # ends the kernel while the notebook runs")
+    nbformat.write(mixed, str(subs / "mixed.ipynb"))
+    rel = base / "release"
+    release.write(rel)
+    (subs / "untouched.ipynb").write_bytes((rel / NB).read_bytes())
+    (subs / "instructor.ipynb").write_bytes((ROOT / "notebooks" / NB).read_bytes())
+    watched = [ROOT / "helpers" / "instructor" / "manifest.json", *subs.glob("*.ipynb")]
+    before = {p: digest(p) for p in watched}
+    out = base / "grades"
+    results = grade.grade_batch(subs, out, jobs=2, options=OPTIONS, echo=lambda line: None)
+    after = {p: digest(p) for p in watched}
+    yield {"results": {r["key"]: r for r in results}, "catalogue": catalogue, "out": out,
+           "marker": marker, "unchanged": before == after}
+    marker.unlink(missing_ok=True)
+    shared.rmdir()
 
 
-def by_name(result):
-    return {row["exercise"]: row for row in result["exercises"]}
+def rows(result):
+    return {r["exercise"]: r for r in result["exercises"]}
 
 
-def test_untouched_learner_notebook_scores_zero(learner_nb):
-    before = digest(learner_nb)
-    result = grade_notebook(learner_nb, timeout=120)
-    assert result["score"] == 0 and result["max_score"] > 0
+def test_solved_instructor_notebook_gets_full_marks(batch):
+    result = batch["results"]["instructor"]
+    assert result["notebook"] == NB
+    assert result["score"] == result["max_score"] == 120, grade.table(result)
+
+
+def test_small_honest_copy_under_another_name_gets_full_marks(batch):
+    result = batch["results"]["my copy (1)"]
+    assert result["notebook"] == NB, "recognised by its graded cells, not its file name"
+    assert result["score"] == result["max_score"] == 120, grade.table(result)
+
+
+def test_untouched_learner_notebook_scores_zero_not_implemented(batch):
+    result = batch["results"]["untouched"]
+    assert result["score"] == 0 and result["max_score"] == 120
     assert {r["status"] for r in result["exercises"]} == {"not implemented"}
-    assert digest(learner_nb) == before
+    assert {r["hint"] for r in result["exercises"]} == {"not implemented yet"}
 
 
-def test_crashes_and_endless_loops_cost_only_their_exercise(learner_nb, tmp_path):
-    learner = nbcells.read(learner_nb)
-    instructor = nbcells.read(ROOT / "notebooks" / NB)
-    mixed = fill(learner, instructor, {"rnn_cell_forward", "rnn_forward"},
-                 sabotage={"lstm_cell_forward": ['raise ValueError("boom")'],
-                           "gru_cell_forward": ["while True:", "    pass"]})
-    path = tmp_path / NB
-    nbformat.write(mixed, str(path))
-    before = digest(path)
-    rows = by_name(grade_notebook(path, timeout=40))
-    assert rows["rnn_cell_forward"]["passed"] and rows["rnn_forward"]["passed"]
-    assert rows["rnn_cell_forward"]["points"] == rows["rnn_cell_forward"]["max_points"] > 0
-    assert not rows["lstm_cell_forward"]["passed"]
-    assert "ValueError: boom" in rows["lstm_cell_forward"]["hint"]
-    assert not rows["gru_cell_forward"]["passed"]
-    assert "time limit" in rows["gru_cell_forward"]["hint"]
-    assert rows["lstm_forward"]["status"] in ("failed", "not implemented")
-    assert digest(path) == before
+def test_mixed_submission_loses_only_its_broken_exercises(batch):
+    """A crash, a wrong return, a stub, and a cell that ends the kernel: the kernel is
+    restarted, the notebook re-run without that cell, and the rest is graded as usual."""
+    assert any("cell 2 ended the kernel" in note for note in batch["results"]["mixed"]["notes"])
+    got = rows(batch["results"]["mixed"])
+    assert "ValueError: boom" in got["rnn_backward"]["hint"]
+    assert "must return the tuple" in got["gru_forward"]["hint"]
+    assert got["lstm_backward"]["hint"] == "not implemented yet"
+    broken = {"rnn_backward", "gru_forward", "lstm_backward"}
+    for name, row in got.items():
+        assert row["passed"] == (name not in broken), (name, row["hint"])
+    assert batch["results"]["mixed"]["score"] == 90
 
 
-def test_solved_notebook_gets_full_marks_and_json(tmp_path):
-    out = tmp_path / "grades"
-    run = subprocess.run([sys.executable, "-m", "helpers.instructor.grade", str(ROOT / "notebooks" / NB),
-                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr[-2000:]
-    result = json.loads((out / "1_rnn_step_by_step.json").read_text())
-    assert result["score"] == result["max_score"] > 0, run.stdout
-    assert "exercise" in run.stdout and "points" in run.stdout
+@pytest.mark.parametrize("name", [a.name for a in attacks.attacks()])
+def test_attack_earns_nothing_for_its_target_and_costs_nothing_else(batch, name):
+    attack = next(a for a, _ in batch["catalogue"] if a.name == name)
+    result = batch["results"][f"attack_{name}"]
+    assert result["notebook"] == NB and not result["problem"]
+    got = rows(result)
+    target = got[attack.target]
+    assert target["points"] == 0 and not target["passed"]
+    assert re.search(attack.hint, target["hint"]), target["hint"]
+    others = {n: r for n, r in got.items() if n != attack.target}
+    assert all(r["passed"] for r in others.values()), grade.table(result)
+    assert result["score"] == 110
 
 
-def test_unknown_notebook_is_refused_by_name(tmp_path):
-    stray = tmp_path / "holiday_photos.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(), str(stray))
-    with pytest.raises(KeyError, match="holiday_photos.ipynb"):
-        grade_notebook(stray)
+def test_the_catalogue_covers_what_a_grader_must_withstand():
+    names = {a.name for a in attacks.attacks()}
+    assert len(names) >= 12
+    assert {"patch_checks", "patch_numpy", "import_solutions", "equal_to_anything",
+            "replay_expected", "sys_exit", "os_exit", "kill_kernel", "endless_loop",
+            "allocate_20gb", "fork", "rewrite_grader_files", "fake_output"} <= names
+
+
+def test_forked_children_do_not_survive_grading(batch):
+    pid = int(batch["marker"].read_text())
+    assert not Path(f"/proc/{pid}").exists()
+
+
+def test_no_file_the_grader_uses_or_was_given_changed(batch):
+    assert batch["unchanged"]
+
+
+def test_each_submission_has_its_json_and_a_gradebook_row(batch):
+    out = batch["out"]
+    for key, result in batch["results"].items():
+        stored = json.loads((out / f"{key}.json").read_text())
+        assert stored["score"] == result["score"] and stored["sha256"]
+    book = (out / "gradebook.csv").read_text().splitlines()
+    assert book[0].startswith("student,step_by_step.rnn_cell_forward")
+    assert len(book) == 1 + len(batch["results"])
+
+
+def test_kernel_is_isolated_and_keras_trains_under_the_memory_limit():
+    """As root (CI): its own user, no instructor files, no network. Always: no import route
+    to the instructor's package, and Keras imports and trains under the memory limit."""
+    folder = grade.shared_release()
+    code = f"""
+import os, socket
+def who():
+    return os.getuid()
+def solutions():
+    import helpers.instructor.graded
+def notebook():
+    return open({str(ROOT / 'notebooks' / NB)!r}).read(100)
+def network():
+    socket.create_connection(("127.0.0.1", 9), timeout=2)
+def keras_loss():
+    import numpy as np, keras
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = np.random.default_rng(0).standard_normal((64, 3)), np.arange(64) % 2
+    return float(model.fit(x, y, epochs=2, verbose=0).history["loss"][-1])
+"""
+    with sandbox.Box(folder, sandbox.Limits(cell=60)) as box:
+        assert box.preload_modules() == "ok" and box.run_cell(code) == "ok"
+        solutions = box.ask("call", "solutions")
+        assert solutions.status == "crash" and "helpers.instructor" in solutions.message
+        if sandbox.AS_ROOT:
+            assert box.ask("call", "who").value not in (None, 0)
+            nb = box.ask("call", "notebook")
+            assert nb.status == "crash" and re.search("FileNotFound|Permission", nb.message)
+            assert box.ask("call", "network").status == "crash"
+        loss = box.ask("call", "keras_loss", timeout=120)
+        assert loss.status == "ok" and 0 < loss.value < 5, loss

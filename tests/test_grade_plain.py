@@ -1,0 +1,114 @@
+"""What may come back from a learner's kernel: plain values only, read strictly."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from helpers import plain
+from helpers.instructor import sandbox
+
+
+def round_trip(value):
+    tree, blob = plain.dumps(value)
+    header, back = plain.parse(json.dumps({"value": tree}).encode(), blob)
+    return back
+
+
+def test_structure_and_types_survive_the_trip():
+    value = (np.arange(6.0).reshape(2, 3), [1, 2.5, "x", None, True, 1j], {"a": np.float32(1.5)},
+             np.array(["ab", "c"]), np.array([True, False]), np.int64(-3), (), [], {})
+    back = round_trip(value)
+    assert isinstance(back, tuple) and isinstance(back[1], list) and isinstance(back[2], dict)
+    assert back[0].dtype == np.float64 and back[0].shape == (2, 3)
+    assert np.array_equal(back[0], value[0]) and back[1] == value[1]
+    assert type(back[2]["a"]) is np.float32 and type(back[5]) is np.int64
+    assert back[3].tolist() == ["ab", "c"] and back[4].dtype == bool
+    assert back[6:] == ((), [], {})
+
+
+def test_an_ndarray_subclass_arrives_as_a_plain_array_with_its_data():
+    class Anything(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = round_trip(np.zeros(3).view(Anything))
+    assert type(back) is np.ndarray and not np.array_equal(back, np.ones(3))
+
+
+@pytest.mark.parametrize("value, words", [
+    (object(), "is a object, which is not a plain value"),
+    (np.array([object()]), "dtype object"),
+    ({1: 2}, "key of type int"),
+    ([lambda: 0], "item 0 of the result is a function"),
+])
+def test_what_is_not_plain_is_refused_by_name(value, words):
+    with pytest.raises(plain.NotPlain, match=words):
+        plain.dumps(value)
+
+
+def message(value_tree, blob=b""):
+    return json.dumps({"value": value_tree}).encode(), blob
+
+
+@pytest.mark.parametrize("document, blob", [
+    (b"not json", b""),
+    (b'{"value": {"k": "pickle", "v": "gASV"}}', b""),
+    (*message({"k": "array", "v": {"dtype": "|O8", "shape": [1], "offset": 0, "nbytes": 8}}),),
+    (*message({"k": "array", "v": {"dtype": "<f8", "shape": [2], "offset": 0, "nbytes": 16}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "<f8", "shape": [1], "offset": 8, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "<f8", "shape": [-1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "V8", "shape": [1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "int", "v": 3}),),
+    (*message({"k": "float", "v": "__import__('os')"}),),
+    (*message({"k": "dict", "v": [[1, {"k": "none"}]]}),),
+    (*message({"k": "none", "extra": 1}),),
+    (b'{"value": ' + b'{"k": "list", "v": [' * 40 + b'{"k": "none"}' + b"]}" * 40 + b"}", b""),
+])
+def test_malformed_messages_are_refused(document, blob):
+    with pytest.raises(plain.NotPlain):
+        plain.parse(document, blob)
+
+
+def answer_folder(tmp_path, nonce="n1", status="ok"):
+    out = tmp_path / "out"
+    out.mkdir()
+    plain.write(out, "response", {"nonce": nonce, "status": status, "message": ""}, [1, 2])
+    return out
+
+
+def test_a_well_formed_answer_is_read(tmp_path):
+    got = sandbox.read_answer(answer_folder(tmp_path), "n1")
+    assert got.status == "ok" and got.value == [1, 2]
+
+
+def test_an_answer_for_another_request_is_refused(tmp_path):
+    got = sandbox.read_answer(answer_folder(tmp_path, nonce="old"), "n1")
+    assert got.status == "invalid" and "another request" in got.message
+
+
+def test_an_answer_that_is_a_link_is_never_followed(tmp_path):
+    out = answer_folder(tmp_path)
+    secret = tmp_path / "secret.json"
+    os.replace(out / "response.json", secret)
+    os.symlink(secret, out / "response.json")
+    got = sandbox.read_answer(out, "n1")
+    assert got.status == "invalid"
+
+
+def test_an_unknown_status_is_refused(tmp_path):
+    got = sandbox.read_answer(answer_folder(tmp_path, status="passed"), "n1")
+    assert got.status == "invalid" and "malformed" in got.message
+
+
+def test_hiding_folders_from_other_users_is_undone_afterwards(tmp_path):
+    """The fallback where no private mount namespace is allowed: "other" bits off (as root)."""
+    folder = tmp_path / "secret"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    with sandbox.hidden([folder]):
+        with sandbox.hidden([folder]):
+            inner = folder.stat().st_mode & 0o777
+        outer = folder.stat().st_mode & 0o777
+    assert inner == outer == (0o750 if sandbox.AS_ROOT else 0o755)
+    assert folder.stat().st_mode & 0o777 == 0o755
