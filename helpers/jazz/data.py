@@ -7,13 +7,16 @@ with its ``split``) and ``values.json`` (the vocabulary, id 0 = ``<unk>``).
     from helpers.jazz.data import load_sequences, vocab_size
     train = load_sequences("train")   # list of int32 arrays, one per solo
     n_values = vocab_size()           # ids are 0 .. n_values - 1
+    contexts = load_contexts("train") # one (len(seq), N_CONTEXT) float32 array per solo
 
 Values are described in ``helpers/music.py``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,6 +65,14 @@ def build_summary() -> dict:
     return dict(_vocabulary()["summary"])
 
 
+def value_steps() -> np.ndarray:
+    """(n_values,) int: the duration in steps of every value id (0 for ``<unk>``), so the
+    time reached after value ``i`` started at ``onset`` is ``onset + value_steps()[i]``."""
+    from .music import split_value
+
+    return np.array([0 if v == UNK else split_value(v)[2] for v in _vocabulary()["values"]], np.int64)
+
+
 def to_ids(vals) -> np.ndarray:
     """Value strings -> int32 ids (unknown values -> 0, ``<unk>``)."""
     index = {v: i for i, v in enumerate(_vocabulary()["values"])}
@@ -99,13 +110,95 @@ def load_sequences(split: str) -> list[np.ndarray]:
     return [np.ascontiguousarray(part, dtype=np.int32) for part in np.split(ids, cuts)]
 
 
-def load_solo(melid: int) -> Solo:
-    """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
+def _solo_rows(melid: int) -> pd.DataFrame:
     events = _events()
     rows = events[events["melid"] == int(melid)]
     if rows.empty:
         raise KeyError(f"no solo with melid {melid} in data/jazz/solos.parquet")
+    return rows
+
+
+def load_chord_track(melid: int):
+    """The chords under one solo as a :class:`helpers.jazz.context.ChordTrack` (changes
+    placed on the half-bar or beat before the first note that shows them)."""
+    from .context import ChordTrack
+
+    rows = _solo_rows(melid)
+    return ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+
+
+@lru_cache(maxsize=len(SPLITS))
+def _contexts(split: str) -> tuple:
+    from .context import ChordTrack, event_contexts
+
+    out = []
+    events = _events()
+    for melid in split_melids(split):
+        rows = events[events["melid"] == melid]
+        track = ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+        ctx = event_contexts(track, rows["onset"].to_numpy(), rows["duration"].to_numpy())
+        ctx.flags.writeable = False
+        out.append(ctx)
+    return tuple(out)
+
+
+def load_contexts(split: str) -> list[np.ndarray]:
+    """The context features of every value of ``split``, aligned with :func:`load_sequences`:
+    one float32 array ``(len(seq), N_CONTEXT)`` per solo, row ``t`` being the context of
+    the event after value ``t`` (see ``helpers.jazz.context``). Read-only, cached."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {SPLITS}")
+    return list(_contexts(split))
+
+
+def load_solo(melid: int) -> Solo:
+    """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
+    rows = _solo_rows(melid)
     solo = Solo(rows["onset"].to_numpy(np.int64), rows["duration"].to_numpy(np.int64),
                 rows["pitch"].to_numpy(np.int64), rows["chord"].astype(str).tolist())
     solo.values = rows["value"].astype(str).tolist()
     return solo
+
+
+# ------------------------------------------------------------------ fingerprints (freshness)
+
+def _sha(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def fingerprints(folder=None) -> dict:
+    """SHA-256 fingerprints of what the models learn from, read from ``folder`` (default
+    ``data/jazz``): ``solos.parquet`` (every event: solo, onset, duration, pitch, chord,
+    value), ``values.json`` (the vocabulary, in id order) and ``split`` (which solo is in
+    which split). They hash the content, not the file bytes, so the same data written by
+    another library version keeps its fingerprint."""
+    folder = Path(folder) if folder is not None else JAZZ
+    events = pd.read_parquet(folder / "solos.parquet")
+    parts = []
+    for column in ("melid", "onset", "duration", "pitch"):
+        parts.append(events[column].to_numpy(np.int64).astype("<i8").tobytes())
+    for column in ("chord", "value"):
+        parts.append("\x1f".join(events[column].astype(str)).encode("utf-8"))
+    vocab = json.loads((folder / "values.json").read_text(encoding="utf-8"))["values"]
+    meta = pd.read_parquet(folder / "solos_meta.parquet")
+    split = sorted(zip(meta["melid"].astype(int), meta["split"].astype(str)))
+    return {"solos.parquet": _sha(*parts),
+            "values.json": _sha(json.dumps(vocab, ensure_ascii=False).encode("utf-8")),
+            "split": _sha(json.dumps(split).encode("utf-8"))}
+
+
+def stale(recorded: dict, folder=None) -> list[str]:
+    """One line per fingerprint in ``recorded`` that the data in ``folder`` no longer has
+    (empty if everything matches)."""
+    current = fingerprints(folder)
+    return [f"{name}: trained on {recorded.get(name, '?')[:12]}, the data now has {value[:12]}"
+            for name, value in current.items() if recorded.get(name) != value]
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes (for shipped weights)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
