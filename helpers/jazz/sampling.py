@@ -140,3 +140,97 @@ def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: fl
     ids = lstm_sample(lstm_weights(LSTM_cell, densor), first_id, progression.steps * choruses,
                       steps_of_values(vocabulary()), temperature, top_p, seed)
     return realise(ids, progression, choruses)
+
+
+def conditioned_sample(step, track, total_steps: int, first_id: int, steps_of,
+                       temperature: float = 1.0, top_p: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Ids from the conditioned model's numpy step (``helpers.jazz.model.ConditionedStep``)
+    over a chord track (``helpers.jazz.context.ChordTrack``) until ``total_steps`` are filled.
+
+    Each value is predicted from the value before it and the context of the step where it
+    starts, which is known only once the duration of the value before it has been drawn.
+    """
+    from .context import context_at
+    rng = np.random.default_rng(seed)
+    a, c = step.initial_state()
+    ids, onset = [int(first_id)], 0
+    position = int(steps_of[first_id])
+    while position < total_steps:
+        probs, a, c = step(ids[-1], context_at(track, position, onset), a, c)
+        ids.append(choose(probs, temperature, top_p, rng))
+        onset, position = position, position + int(steps_of[ids[-1]])
+    return np.array(ids)
+
+
+def realise_over(ids, chord_at, total_steps: int, start_pitch: int = 65, low: int = SAX_LOW,
+                 high: int = SAX_HIGH):
+    """Realise ids over ``chord_at(step)`` (a progression's or a chord track's), clipped to
+    ``total_steps``, in the alto's range: ``(solo, values)``."""
+    from .data import to_values
+    from .music import clip, decode
+    values = to_values(ids)
+    solo = decode(values, chord_at, start_pitch=start_pitch, start_step=0, low=low, high=high)
+    return clip(solo, total_steps), values
+
+
+class ShiftedTrack:
+    """A chord track read from ``offset`` on (a whole number of bars), so that a generated
+    solo can start at step 0 under a transcribed solo's chords."""
+
+    def __init__(self, track, offset: int):
+        from .music import STEPS_PER_BAR
+        if offset % STEPS_PER_BAR:
+            raise ValueError(f"offset must be a whole number of bars ({STEPS_PER_BAR} steps), got {offset}")
+        self.track, self.offset = track, int(offset)
+
+    def chord_at(self, step):
+        return self.track.chord_at(int(step) + self.offset)
+
+    def next_change(self, step):
+        return self.track.next_change(int(step) + self.offset)
+
+
+def under_real_chords(solo, track):
+    """``(shifted track, total_steps)`` for generating a solo as long as the transcribed
+    ``solo``, over its chords, starting at the bar line before its first note."""
+    from .music import STEPS_PER_BAR
+    start = int(solo.onsets[0]) // STEPS_PER_BAR * STEPS_PER_BAR
+    end = int(solo.onsets[-1] + solo.durations[-1])
+    return ShiftedTrack(track, start), end - start
+
+
+def solos_under(real_solos, tracks, sample, first_value: str = "rest:12"):
+    """One generated solo per real solo, as long as it and over its chords.
+
+    ``sample(track, total_steps, first_id, seed) -> ids``; solo ``k`` uses seed ``k``.
+    """
+    from .data import to_ids
+    first_id = int(to_ids([first_value])[0])
+    out = []
+    for k, (solo, track) in enumerate(zip(real_solos, tracks)):
+        shifted, total = under_real_chords(solo, track)
+        ids = sample(shifted, total, first_id, k)
+        out.append(realise_over(ids, shifted.chord_at, total)[0])
+    return out
+
+
+class TrackChanges:
+    """The chord changes of a chord track over ``total_steps``, in the form the accompaniment
+    of :func:`helpers.jazz.music.to_midi` reads (``changes()``: half-bar or whole-bar chords)."""
+
+    def __init__(self, chord_at, total_steps: int):
+        from .music import STEPS_PER_BAR
+        self.chord_at, self.total = chord_at, int(total_steps)
+        self.steps = -(-self.total // STEPS_PER_BAR) * STEPS_PER_BAR
+
+    def changes(self, choruses: int = 1):
+        from .music import STEPS_PER_BAR
+        half = STEPS_PER_BAR // 2
+        out = []
+        for bar in range(0, self.steps, STEPS_PER_BAR):
+            first, second = self.chord_at(bar), self.chord_at(bar + half)
+            if first.symbol == second.symbol:
+                out.append((bar, STEPS_PER_BAR, first))
+            else:
+                out += [(bar, half, first), (bar + half, half, second)]
+        return out
