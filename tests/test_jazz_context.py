@@ -80,3 +80,12 @@ def test_dataset_contexts_align_with_the_sequences():
     assert 0.05 < allc[:, SLICES["changed"].start + 1:].sum() / len(allc) < 0.3   # changes happen
     with pytest.raises(ValueError, match="unknown split"):
         jazz_data.load_contexts("dev")
+
+
+def test_value_steps_are_the_durations_of_the_values():
+    steps = jazz_data.value_steps()
+    vals = jazz_data.values()
+    assert steps.shape == (len(vals),) and steps[0] == 0
+    assert steps[jazz_data.to_ids(["rest:12"])[0]] == 12
+    assert steps[jazz_data.to_ids(["3:+:6"])[0]] == 6
+    assert set(steps[1:]) <= {1, 2, 3, 4, 6, 8, 9, 12, 18, 24, 36, 48}

@@ -118,25 +118,27 @@ def _solo_rows(melid: int) -> pd.DataFrame:
     return rows
 
 
+def _track(rows: pd.DataFrame):
+    from .context import ChordTrack
+
+    return ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+
+
 def load_chord_track(melid: int):
     """The chords under one solo as a :class:`helpers.jazz.context.ChordTrack` (changes
     placed on the half-bar or beat before the first note that shows them)."""
-    from .context import ChordTrack
-
-    rows = _solo_rows(melid)
-    return ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+    return _track(_solo_rows(melid))
 
 
 @lru_cache(maxsize=len(SPLITS))
 def _contexts(split: str) -> tuple:
-    from .context import ChordTrack, event_contexts
+    from .context import event_contexts
 
     out = []
     events = _events()
     for melid in split_melids(split):
         rows = events[events["melid"] == melid]
-        track = ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
-        ctx = event_contexts(track, rows["onset"].to_numpy(), rows["duration"].to_numpy())
+        ctx = event_contexts(_track(rows), rows["onset"].to_numpy(), rows["duration"].to_numpy())
         ctx.flags.writeable = False
         out.append(ctx)
     return tuple(out)
