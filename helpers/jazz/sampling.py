@@ -10,7 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 UNK_ID = 0
-SAX_LOW, SAX_HIGH = 49, 80    # alto saxophone, written range sounding Db3 .. Ab5
+SAX_LOW, SAX_HIGH = 49, 80    # alto saxophone, sounding Db3 .. Ab5
+# The default settings of every sampler: the model's own distribution, minus the rarest 3 %
+# of its probability mass at each step (a wide nucleus).
+TEMPERATURE, TOP_P = 1.0, 0.97
 
 
 def reshape(probs, temperature: float = 1.0, top_p: float = 1.0) -> np.ndarray:
@@ -77,8 +80,8 @@ def lstm_probs(weights, ids) -> np.ndarray:
     return np.array(out)
 
 
-def lstm_sample(weights, first_id: int, total_steps: int, steps_of, temperature: float = 1.0,
-                top_p: float = 1.0, seed: int = 0) -> np.ndarray:
+def lstm_sample(weights, first_id: int, total_steps: int, steps_of, temperature: float = TEMPERATURE,
+                top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from the unconditioned LSTM until their durations (``steps_of[id]``) fill
     ``total_steps``; the first id is given. Returns int (n,)."""
     kernel, recurrent, bias, W, b = weights
@@ -97,7 +100,7 @@ def lstm_sample(weights, first_id: int, total_steps: int, steps_of, temperature:
 
 
 def ngram_sample(model, first_id: int, total_steps: int, steps_of, n_values: int,
-                 temperature: float = 1.0, seed: int = 0) -> np.ndarray:
+                 temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from a fitted :class:`helpers.jazz.evaluate.NGram` (unigram or bigram)."""
     rng = np.random.default_rng(seed)
     table = {}
@@ -106,7 +109,7 @@ def ngram_sample(model, first_id: int, total_steps: int, steps_of, n_values: int
         key = tuple(ids[-(model.order - 1):]) if model.order > 1 else ()
         if key not in table:
             table[key] = np.array([model.prob(key, x) for x in range(n_values)])
-        ids.append(choose(table[key], temperature, 1.0, rng))
+        ids.append(choose(table[key], temperature, top_p, rng))
         position += int(steps_of[ids[-1]])
     return np.array(ids)
 
@@ -128,8 +131,8 @@ def realise(ids, progression, choruses: int, start_pitch: int = 65, low: int = S
     return clip(solo, progression.steps * choruses), values
 
 
-def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: float = 1.0,
-              top_p: float = 1.0, seed: int = 0, first_value: str = "rest:12"):
+def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: float = TEMPERATURE,
+              top_p: float = TOP_P, seed: int = 0, first_value: str = "rest:12"):
     """A solo of the unconditioned LSTM over ``choruses`` choruses: ``(solo, values)``."""
     from .data import to_ids, values as vocabulary
     if choruses < 1:
@@ -143,7 +146,7 @@ def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: fl
 
 
 def conditioned_sample(step, track, total_steps: int, first_id: int, steps_of,
-                       temperature: float = 1.0, top_p: float = 1.0, seed: int = 0) -> np.ndarray:
+                       temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from the conditioned model's numpy step (``helpers.jazz.model.ConditionedStep``)
     over a chord track (``helpers.jazz.context.ChordTrack``) until ``total_steps`` are filled.
 
