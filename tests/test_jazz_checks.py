@@ -76,7 +76,7 @@ MUTANTS = [
     ("num_classes left out", "predict_and_sample", "to_categorical(indices, num_classes=n_values)",
      "to_categorical(indices)", r"results has shape .*num_classes=n_values|one-hot encoding of indices"),
     # --- sample_with_temperature
-    ("temperature 0 not handled", "sample_with_temperature", "if temperature == 0:", "if False:",
+    ("temperature 0 not handled", "sample_with_temperature", "if temperature > 0:", "if True:",
      r"at temperature 0: return np.argmax\(probs\)"),
     ("power T instead of 1 / T", "sample_with_temperature", "probs ** (1.0 / temperature)",
      "probs ** temperature", r"raised the probabilities to the power T: use 1 / T"),

@@ -396,7 +396,7 @@ def reference_generation(weights, table, durations, first_id, total, mistake=Non
         probs, new_state = step(x, context, state)
         state = None if mistake == "state not carried" else new_state
         ids.append(int(np.argmax(probs)))
-        onset = position
+        onset = int(position)
     return {"ids": np.array(ids, dtype=float), "asked": np.array(asked, dtype=float).reshape(-1, 2)}
 
 
@@ -489,7 +489,7 @@ DJ_CRASHES = (
      "LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through "
      "reshaper before LSTM_cell."),
     (r"too many values to unpack|not enough values to unpack|cannot unpack",
-     "LSTM_cell (return_state=True) returns three tensors: _, a, c = LSTM_cell(x, initial_state=[a, c])."),
+     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
     (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: use keras.ops (ops.argmax, "
                 "ops.one_hot) or a layer."),
 )
@@ -512,8 +512,8 @@ def check_djmodel(fn, report):
                        f"the inputs should be [X, a0, c0] with shapes (None, Tx, n_values), "
                        f"(None, n_a), (None, n_a); got {shapes}")
         if got["n_outputs"] == 1 and Tx > 1:
-            report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to "
-                        "`outputs` at every step (outputs.append(out)), do not replace the list")
+            report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to the "
+                        "list `outputs` at every step, do not replace the list")
         report.require(got["n_outputs"] == Tx, f"Tx = {Tx} outputs",
                        f"the model should have one output per time step (Tx = {Tx}), got "
                        f"{got['n_outputs']}: append densor's output to `outputs` inside the loop")
@@ -528,13 +528,13 @@ def check_djmodel(fn, report):
             continue
         if _close(pred, E[f"djmodel/{index}/densor(c)"]):
             report.fail("the predictions are densor applied to the cell state c: apply densor to "
-                        "the hidden state a (out = densor(a))")
+                        "the hidden state a")
         if _close(pred, E[f"djmodel/{index}/states not carried"]):
             report.fail("every step starts from a0 and c0: pass initial_state=[a, c], the a and c "
                         "returned by the previous step, so the state is carried through time")
         if _close(pred[:1], E[f"djmodel/{index}/pred"][:1]):
             report.fail(f"step 0 is right but a later step is not: keep the new a and c that "
-                        f"LSTM_cell returns (_, a, c = LSTM_cell(...)) and read step t of X as X[:, t, :]")
+                        f"LSTM_cell returns (its 2nd and 3rd outputs) and read step t of X as X[:, t, :]")
         report.close(pred, E[f"djmodel/{index}/pred"], f"predictions for Tx = {Tx}",
                      hint="Pass initial_state=[a, c] to LSTM_cell, keep its new a and c for the "
                           "next step, and apply densor to a.", atol=1e-5, rtol=1e-4)
@@ -547,7 +547,7 @@ INF_CRASHES = (
      "LSTM_cell reads a sequence (m, 1, n_values): give the one-hot choice its time axis back "
      "(RepeatVector(1) or ops.expand_dims(x, axis=1)) before feeding it in."),
     (r"too many values to unpack|not enough values to unpack|cannot unpack",
-     "LSTM_cell (return_state=True) returns three tensors: _, a, c = LSTM_cell(x, initial_state=[a, c])."),
+     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
 )
 
 

@@ -28,7 +28,7 @@ def reshape(probs, temperature: float = 1.0, top_p: float = 1.0) -> np.ndarray:
         raise ValueError(f"top_p must be in (0, 1], got {top_p}")
     p = np.asarray(probs, dtype=np.float64).copy()
     p[UNK_ID] = 0.0
-    if temperature == 0:
+    if not temperature > 0:
         out = np.zeros_like(p)
         out[int(np.argmax(p))] = 1.0
         return out
@@ -49,7 +49,7 @@ def reshape(probs, temperature: float = 1.0, top_p: float = 1.0) -> np.ndarray:
 def choose(probs, temperature: float = 1.0, top_p: float = 1.0, rng=None) -> int:
     """One id drawn from :func:`reshape` ``(probs, temperature, top_p)``."""
     p = reshape(probs, temperature, top_p)
-    if temperature == 0:
+    if not temperature > 0:
         return int(np.argmax(p))
     rng = np.random.default_rng() if rng is None else rng
     index = int(np.searchsorted(np.cumsum(p), rng.random(), side="right"))

@@ -144,12 +144,12 @@ def sample_with_temperature(probs, temperature, u):
     Returns:
     index -- int in 0 .. n_values - 1
     """
-    if temperature == 0:
-        index = np.argmax(probs)
-    else:
+    if temperature > 0:
         p = probs ** (1.0 / temperature)
         p = p / np.sum(p)
         index = np.searchsorted(np.cumsum(p), u, side="right")
+    else:
+        index = np.argmax(probs)
     return int(index)
 
 
