@@ -105,7 +105,10 @@ def test_accompaniment():
     assert all(28 <= p <= 55 for _, _, p in bass)
     assert bass[0][2] % 12 == 10 and bass[4][2] % 12 == 3  # roots on the first beats
     comp = music.comping(blues, 1)
-    assert len(comp) == 3 * 14
+    assert len(comp) == 3 * 14 * 2  # three voices, on the chord's first beat and the "and" of its second
+    assert {onset % 12 for onset, _, _ in comp} == {0, 6}
+    skips = music.bass_skips(blues, 1)
+    assert len(skips) == 6 and all(onset % 48 == 42 for onset, _, _ in skips)
 
 
 def test_midi_file_parses_with_pretty_midi_and_music21(tmp_path):
@@ -153,3 +156,31 @@ def test_wav_and_synthesis(tmp_path):
     with wave.open(str(path)) as w:
         assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2)
         assert w.getnframes() == len(audio)
+
+
+def test_swing_map_is_strictly_increasing_and_swings_the_off_beat():
+    steps = np.arange(0, 5 * 48 + 1)
+    warped = music.swing_time(steps)
+    assert np.all(np.diff(warped) > 0)
+    assert np.allclose(warped[::12], steps[::12])          # beats stay where they are
+    assert np.allclose(warped[6::12], steps[6::12] + 2)    # off-beat eighths land on the last triplet
+    assert np.array_equal(music.swing_time(steps, swing=False), steps)
+
+
+def test_written_solo_is_monophonic_with_swing_where_it_used_to_overlap(tmp_path):
+    # a two-step note on the off-beat followed by a note two steps later: swing used to put
+    # both onsets at the same time (a chord of two notes in the solo part)
+    solo = music.Solo(np.array([0, 4, 6, 8, 12, 18, 19, 21]), np.array([4, 2, 2, 4, 6, 1, 2, 3]),
+                      np.array([60, 62, 64, 65, 67, 69, 71, 72]), ["C7"] * 8)
+    path = tmp_path / "tight.mid"
+    music.to_midi(solo, tempo=200, progression=parse_progression("C7")).write(str(path))
+    parts = music.read_midi_parts(path)
+    assert music.overlaps(parts["solo"]) == 0 and music.overlaps(parts["bass"]) == 0
+    starts = [n.start for n in parts["solo"]]
+    assert len(set(np.round(starts, 6))) == len(starts) == 8
+
+
+def test_overlaps_counts_notes_that_sound_together():
+    assert music.overlaps([(0, 1), (1, 2), (2, 3)]) == 0
+    assert music.overlaps([(0, 1.5), (1, 2), (2, 3)]) == 1
+    assert music.overlaps([(0, 1), (0, 1)]) == 1

@@ -1,15 +1,25 @@
 """Checks for notebook 2, "Improvise a Jazz Solo with an LSTM Network".
 
-Reference values come from ``expected(graded)`` (stored by ``make export``); the small
-models the checks build get their weights from fixed random generators, so the learner's
-function and the reference see exactly the same layers.
+The grading contract: every input comes from :func:`helpers.checking.rng`; reference values
+come from :func:`expected` (stored by ``helpers.instructor.export``, or computed live by the
+grader); whatever the learner's code *builds* (a Keras model) is looked at only inside a
+``probe_*`` function, which returns plain values (numbers, strings, arrays, dicts).
+
+When a value is off, a check compares it with what the typical mistakes give (``mistakes``
+arrays, computed here in numpy from the same inputs) and names the mistake that fits.
+
+Shapes follow the course: ``m`` examples, ``Tx`` / ``Ty`` time steps, ``n_values`` values,
+``n_a`` LSTM units; an LSTM kernel is ``(n_values, 4 n_a)`` with Keras's gate order i, f, c, o.
 """
+import re
+
 import numpy as np
 
-from ..checking import exercise, expected_arrays
+from ..checking import CheckFailed, describe_crash, exercise, expected_arrays, rng
 
 MODULE = "jazz"
-POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10, "predict_and_sample": 10}
+POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10,
+          "predict_and_sample": 10, "sample_with_temperature": 10, "generate_with_context": 10}
 
 # (pitch, prev_pitch, duration, chord symbol): slots, every contour and its boundaries.
 NOTE_CASES = (
@@ -28,98 +38,436 @@ NOTE_CASES = (
     (64, 64, 48, "F7"),    # E over F7: T8 (major seventh), same pitch
 )
 
+DJ_CASES = ((4, 7, 5, 3), (1, 6, 3, 1), (5, 8, 4, 2))   # (Tx, n_values, n_a, m)
+INF_CASES = ((6, 7, 5, 2), (1, 5, 4, 1), (8, 9, 6, 3))  # (Ty, n_values, n_a, m)
+PS_CASES = ((12, 9), (2, 6), (7, 11))   # (Ty, n_values); Ty >= 2: one output is not a list
+TEMPERATURES = (0.0, 0.5, 1.0, 2.0)
+N_DRAWS = 24                                             # probability vectors per temperature
+GEN_CASES = ((9, 4, 3, 60), (6, 3, 2, 13), (11, 5, 4, 100))  # (n_values, n_a, n_context, total_steps)
+GEN_DURATIONS = (0, 3, 6, 12, 6, 4, 24, 2, 8, 9, 18)   # steps of value i (0 = <unk>)
+KERAS3_TF = "KerasTensor cannot be used as input to a TensorFlow function"
+
+
+def _where(fn, err) -> str:
+    """`` (line N of your code: <text>)`` for the last frame of ``err`` inside ``fn``'s file."""
+    import traceback
+    code = getattr(fn, "__code__", None)
+    if code is None or err.__traceback__ is None:
+        return ""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename == code.co_filename]
+    if not frames:
+        return ""
+    f = frames[-1]
+    text = (f.line or "").strip()
+    return f" (line {f.lineno} of your code" + (f": {text})" if text else ")")
+
+
+def refs() -> dict:
+    return expected_arrays(MODULE)
+
+
+def _close(got, want, atol=1e-5, rtol=1e-4) -> bool:
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(want) and bool(np.allclose(got, want, atol=atol, rtol=rtol))
+
+
+def _crash_hint(report, name: str, crash: str, hints) -> None:
+    """Fail with the learner's crash (its first line), then the hint of the first pattern it matches."""
+    crash = crash.strip().split("\n")[0]
+    for pattern, hint in hints:
+        if re.search(pattern, crash):
+            report.fail(f"calling {name} raised {crash}. {hint}")
+    report.fail(f"calling {name} raised {crash}")
+
+
+# ----------------------------------------------------------------- inputs (plain arrays)
+
+def lstm_weights(n_values: int, n_a: int, *key: int) -> list:
+    """Plain weights of a toy LSTM_cell and densor: [kernel, recurrent, bias, W, b]."""
+    g = rng(*key)
+    shapes = ((n_values, 4 * n_a), (n_a, 4 * n_a), (4 * n_a,), (n_a, n_values), (n_values,))
+    return [g.normal(0, 0.6, s).astype("float32") for s in shapes]
+
+
+def dj_inputs(index: int):
+    Tx, n_values, n_a, m = DJ_CASES[index]
+    g = rng(11, index)
+    X = np.eye(n_values, dtype="float32")[g.integers(0, n_values, (m, Tx))]
+    a0 = g.normal(0, 0.5, (m, n_a)).astype("float32")
+    c0 = g.normal(0, 0.5, (m, n_a)).astype("float32")
+    return lstm_weights(n_values, n_a, 12, index), X, a0, c0
+
+
+def inf_inputs(index: int):
+    Ty, n_values, n_a, m = INF_CASES[index]
+    g = rng(21, index)
+    x0 = np.zeros((m, 1, n_values), "float32")
+    x0[np.arange(m), 0, g.integers(1, n_values, m)] = 1
+    a0 = g.normal(0, 0.5, (m, n_a)).astype("float32")
+    c0 = g.normal(0, 0.5, (m, n_a)).astype("float32")
+    return lstm_weights(n_values, n_a, 22, index), x0, a0, c0
+
+
+def ps_inputs(index: int):
+    Ty, n_values = PS_CASES[index]
+    g = rng(31, index)
+    weights = [g.normal(0, 0.8, (n_values + 6, n_values)).astype("float32") for _ in range(Ty)]
+    x0 = np.zeros((1, 1, n_values), "float32")
+    x0[0, 0, g.integers(0, n_values)] = 1
+    a0 = g.normal(0, 0.5, (1, 3)).astype("float32")
+    c0 = g.normal(0, 0.5, (1, 3)).astype("float32")
+    return weights, x0, a0, c0
+
+
+def temperature_inputs():
+    """(probs (k, n), temperatures (k,), u (k,)): N_DRAWS draws per temperature."""
+    g = rng(41)
+    n = 8
+    probs = g.dirichlet(np.full(n, 0.7), len(TEMPERATURES) * N_DRAWS)
+    temps = np.repeat(TEMPERATURES, N_DRAWS)
+    u = g.uniform(0.02, 0.98, len(temps))
+    return probs, temps, u
+
+
+def gen_inputs(index: int):
+    n_values, n_a, n_context, total = GEN_CASES[index]
+    g = rng(51, index)
+    weights = [g.normal(0, scale, s).astype("float64") for scale, s in
+               ((2.0, (n_values + n_context, n_a)), (1.5, (n_a, n_a)), (0.3, (n_a,)),
+                (1.5, (n_a, n_values)), (0.3, (n_values,)))]
+    table = g.normal(0, 1.0, (48, n_context))  # the context of each position in the bar
+    durations = np.array(GEN_DURATIONS[:n_values], dtype=np.int64)
+    first_id = int(g.integers(1, n_values))
+    # end the solo exactly where a value of the reference path would start (a boundary case)
+    path = reference_generation(weights, table, durations, first_id, 10 * total)["ids"]
+    ends = np.cumsum(durations[path.astype(int)])
+    total = int(ends[np.argmin(np.abs(ends - total))])
+    return weights, table, durations, first_id, total
+
+
+# ----------------------------------------------------------------- numpy references
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def np_lstm_step(x, a, c, weights):
+    """One Keras LSTM step in numpy: x (m, n_values), a, c (m, n_a) -> (a_next, c_next, probs)."""
+    kernel, recurrent, bias, W, b = (np.asarray(w, dtype=np.float64) for w in weights)
+    i, f, g, o = np.split(x @ kernel + a @ recurrent + bias, 4, axis=-1)
+    c_next = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    a_next = _sigmoid(o) * np.tanh(c_next)
+    z = a_next @ W + b
+    p = np.exp(z - z.max(-1, keepdims=True))
+    return a_next, c_next, p / p.sum(-1, keepdims=True)
+
+
+def dj_mistakes(weights, X, a0, c0) -> dict:
+    """Stacked (Tx, m, n_values) predictions of the typical mistakes of djmodel."""
+    W, b = (np.asarray(w, dtype=np.float64) for w in weights[3:])
+    out = {}
+    for kind in ("densor(c)", "states not carried", "last step only"):
+        a, c, preds = a0.astype(float), c0.astype(float), []
+        for t in range(X.shape[1]):
+            start = (a0, c0) if kind == "states not carried" else (a, c)
+            a, c, p = np_lstm_step(X[:, t], *start, weights)
+            if kind == "densor(c)":
+                z = c @ W + b
+                p = np.exp(z - z.max(-1, keepdims=True))
+                p /= p.sum(-1, keepdims=True)
+            preds.append(p)
+        out[kind] = np.stack(preds)
+    return out
+
+
+def inf_paths(weights, x0, a0, c0, Ty) -> dict:
+    """(probs (Ty, m, n_values)) of the correct greedy loop and of its typical mistakes."""
+    n_values = x0.shape[-1]
+    out = {}
+    for kind in ("greedy", "feeds back probabilities", "always x0", "states not carried"):
+        x, a, c, probs = x0[:, 0].astype(float), a0.astype(float), c0.astype(float), []
+        for _ in range(Ty):
+            start = (a0, c0) if kind == "states not carried" else (a, c)
+            a, c, p = np_lstm_step(x, *start, weights)
+            probs.append(p)
+            if kind == "feeds back probabilities":
+                x = p
+            elif kind != "always x0":
+                x = np.eye(n_values)[p.argmax(-1)]
+        out[kind] = np.stack(probs)
+    return out
+
+
+def temperature_mistakes(probs, temps, u) -> dict:
+    """Indices (k,) that the typical mistakes of sample_with_temperature give (-1: crash)."""
+    def pick(p):
+        c = np.cumsum(p)
+        i = int(np.searchsorted(c, u_i, side="right"))
+        return i if i < len(p) else -1
+    out = {k: [] for k in ("p ** T", "temperature ignored", "exp(p / T)", "not normalised")}
+    for p, t, u_i in zip(probs, temps, u):
+        safe = t if t > 0 else 1e-3
+        out["p ** T"].append(pick(p ** t / (p ** t).sum()) if t > 0 else int(np.argmax(p)))
+        out["temperature ignored"].append(pick(p))
+        e = np.exp(p / safe - (p / safe).max())
+        out["exp(p / T)"].append(pick(e / e.sum()))
+        out["not normalised"].append(pick(p ** (1 / safe)) if t > 0 else int(np.argmax(p)))
+    return {k: np.array(v) for k, v in out.items()}
+
+
+# ----------------------------------------------------------------- probes (learner side)
+
+def _layers(weights):
+    """Shared toy layers (LSTM_cell, densor, reshaper) carrying plain ``weights``."""
+    from keras import layers
+    from .classic import LSTM
+    n_values, n_a = weights[0].shape[0], weights[1].shape[0]
+    LSTM_cell = LSTM(n_a, return_state=True)
+    densor = layers.Dense(n_values, activation="softmax")
+    reshaper = layers.Reshape((1, n_values))
+    LSTM_cell.build((None, 1, n_values))
+    densor.build((None, n_a))
+    LSTM_cell.set_weights(weights[:3])
+    densor.set_weights(weights[3:])
+    return LSTM_cell, densor, reshaper
+
+
+def _toy_layers(n_values: int, n_a: int, seed: int):
+    """Toy shared layers with deterministic weights (for tests)."""
+    return _layers(lstm_weights(n_values, n_a, 900, seed))
+
+
+def _stack(out) -> np.ndarray:
+    from keras import ops
+    out = list(out) if isinstance(out, (list, tuple)) else [out]
+    return np.stack([np.asarray(ops.convert_to_numpy(o), dtype=float) for o in out])
+
+
+def _describe_model(model, layers) -> dict:
+    import keras
+    if not isinstance(model, keras.Model):
+        return {"is_model": False, "type": type(model).__name__}
+    own = {id(w) for layer in layers for w in layer.weights}
+    return {"is_model": True,
+            "inputs": [list(t.shape) for t in model.inputs],
+            "n_outputs": len(model.outputs),
+            "n_params": int(model.count_params()),
+            "shares_layers": all(layer in model.layers for layer in layers),
+            "foreign_weights": sum(1 for w in model.weights if id(w) not in own)}
+
+
+def probe_djmodel(fn, Tx, weights, X, a0, c0) -> dict:
+    """Build ``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers and run it on X, a0, c0."""
+    from keras import ops
+    layers = _layers(weights)
+    try:
+        model = fn(Tx, *layers)
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        return {"crash": describe_crash(err) + _where(fn, err)}
+    info = _describe_model(model, layers[:2])
+    if info["is_model"]:
+        try:
+            info["pred"] = _stack(model([ops.convert_to_tensor(v) for v in (X, a0, c0)]))
+        except Exception as err:
+            info["crash_run"] = describe_crash(err)
+    return info
+
+
+def probe_music_inference_model(fn, Ty, weights, x0, a0, c0) -> dict:
+    """Build ``fn(LSTM_cell, densor, Ty=Ty)`` on toy layers and run it on x0, a0, c0."""
+    from keras import ops
+    layers = _layers(weights)
+    try:
+        model = fn(layers[0], layers[1], Ty=Ty)
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        return {"crash": describe_crash(err) + _where(fn, err)}
+    info = _describe_model(model, layers[:2])
+    if info["is_model"]:
+        try:
+            info["out"] = _stack(model([ops.convert_to_tensor(v) for v in (x0, a0, c0)]))
+        except Exception as err:
+            info["crash_run"] = describe_crash(err)
+    return info
+
+
+def toy_inference_model(weights, n_a: int = 3):
+    """A small model shaped like an inference model: inputs x0 (1, n_values), a0, c0 (n_a,);
+    one softmax output per matrix in ``weights``, each fed the previous one."""
+    import keras
+    n_values = weights[0].shape[1]
+    x0 = keras.Input((1, n_values))
+    a0, c0 = keras.Input((n_a,)), keras.Input((n_a,))
+    h = keras.layers.Concatenate()([keras.layers.Flatten()(x0), a0, c0])
+    outs = []
+    for w in weights:
+        dense = keras.layers.Dense(n_values, activation="softmax", use_bias=False)
+        out = dense(h)
+        dense.set_weights([w])
+        outs.append(out)
+        h = keras.layers.Concatenate()([out, a0, c0])
+    return keras.Model([x0, a0, c0], outs)
+
+
+def probe_predict_and_sample(fn, weights, x0, a0, c0) -> dict:
+    """``fn(model, x0, a0, c0)`` on a toy inference model; plain results and indices."""
+    model = toy_inference_model(weights, a0.shape[1])
+    try:
+        out = fn(model, x0, a0, c0)
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        return {"crash": describe_crash(err) + _where(fn, err)}
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        return {"not_pair": type(out).__name__}
+    try:
+        return {"results": np.asarray(out[0], dtype=float), "indices": np.asarray(out[1], dtype=float)}
+    except (TypeError, ValueError) as err:
+        return {"crash": describe_crash(err)}
+
+
+class _ToyStep:
+    """A tiny recurrent model in numpy: (x_id, context, state) -> (probs, state); records calls."""
+
+    def __init__(self, weights):
+        self.Wx, self.Wa, self.b, self.Wy, self.by = weights
+        self.n_values = self.Wy.shape[1]
+        self.calls = []
+
+    def __call__(self, x_id, context, state):
+        x = np.zeros(self.n_values)
+        x[int(x_id)] = 1
+        a = np.zeros(self.Wa.shape[0]) if state is None else np.asarray(state, dtype=float)
+        a = np.tanh(np.concatenate([x, np.asarray(context, dtype=float)]) @ self.Wx + a @ self.Wa + self.b)
+        z = a @ self.Wy + self.by
+        z[0] = -np.inf
+        p = np.exp(z - z.max())
+        self.calls.append(int(x_id))
+        return p / p.sum(), a
+
+
+def probe_generate_with_context(fn, weights, table, durations, first_id, total) -> dict:
+    """Run ``fn`` with a toy step function and a toy context (rows of ``table`` by position in
+    the bar); return the ids and the ``(step, prev_step)`` pairs whose context was asked for."""
+    step = _ToyStep(weights)
+    asked = []
+
+    def context_at(position, prev_position):
+        asked.append((int(position), -1 if prev_position is None else int(prev_position)))
+        prev = table[0] if prev_position is None else table[int(prev_position) % len(table)]
+        return table[int(position) % len(table)] + 0.5 * prev
+
+    def choose(probs):
+        return int(np.argmax(probs))
+
+    try:
+        ids = fn(step, context_at, durations.copy(), first_id, total, choose)
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        return {"crash": describe_crash(err) + _where(fn, err)}
+    try:
+        ids = np.asarray(ids, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return {"not_ids": type(ids).__name__}
+    return {"ids": ids, "asked": np.array(asked, dtype=float).reshape(-1, 2),
+            "fed": np.array(step.calls, dtype=float)}
+
+
+def reference_generation(weights, table, durations, first_id, total, mistake=None) -> dict:
+    """The ids and asked ``(step, prev_step)`` of the correct loop (or of one typical mistake)."""
+    step = _ToyStep(weights)
+    ids, asked, state, onset = [first_id], [], None, 0
+    while len(ids) <= 10 * total:
+        position = onset + int(durations[ids[-1]])
+        if position >= total if mistake != "stops late" else position > total:
+            break
+        where = onset if mistake == "context before the duration" else position
+        prev = position if mistake == "prev_step is the new step" else onset
+        asked.append((where, prev))
+        context = table[where % len(table)] + 0.5 * table[prev % len(table)]
+        x = ids[0] if mistake == "feeds the first value" else ids[-1]
+        probs, new_state = step(x, context, state)
+        state = None if mistake == "state not carried" else new_state
+        ids.append(int(np.argmax(probs)))
+        onset = int(position)
+    return {"ids": np.array(ids, dtype=float), "asked": np.array(asked, dtype=float).reshape(-1, 2)}
+
+
+GEN_MISTAKES = ("context before the duration", "prev_step is the new step", "state not carried",
+                "feeds the first value", "stops late")
+
+
+# ----------------------------------------------------------------- reference values
 
 def _chord(symbol):
     from .music import parse_chord
     return parse_chord(symbol)
 
 
+def probe_note_to_value(fn, cases) -> list:
+    """``fn(pitch, prev_pitch, duration, chord)`` for each case ``(pitch, prev, duration,
+    symbol)``, the chord parsed here (a Chord is not a plain value); what comes back is shown
+    as text unless it is a string."""
+    out = []
+    for p, q, d, symbol in cases:
+        value = fn(int(p), int(q), int(d), _chord(symbol))
+        out.append(value if isinstance(value, str) else f"<{type(value).__name__}>")
+    return out
+
+
 def _note_values(fn):
-    return [fn(p, q, d, _chord(s)) for p, q, d, s in NOTE_CASES]
-
-
-def _toy_layers(n_values: int, n_a: int, seed: int):
-    """Fresh shared layers with deterministic weights."""
-    from .model import make_layers
-    LSTM_cell, densor, reshaper = make_layers(n_values, n_a)
-    rng = np.random.default_rng(seed)
-    for layer in (LSTM_cell, densor):
-        layer.set_weights([rng.normal(0, 0.6, w.shape).astype("float32") for w in layer.get_weights()])
-    return LSTM_cell, densor, reshaper
-
-
-def _dj_inputs(m: int, Tx: int, n_values: int, n_a: int, seed: int):
-    rng = np.random.default_rng(seed)
-    X = np.eye(n_values, dtype="float32")[rng.integers(0, n_values, (m, Tx))]
-    a0 = rng.normal(0, 0.5, (m, n_a)).astype("float32")
-    c0 = rng.normal(0, 0.5, (m, n_a)).astype("float32")
-    return X, a0, c0
-
-
-DJ_CASES = ((4, 7, 5, 3, 11), (1, 6, 3, 1, 12))  # (Tx, n_values, n_a, m, seed)
-INF_CASES = ((6, 7, 5, 21), (1, 5, 4, 22))       # (Ty, n_values, n_a, seed)
-
-
-def _as_list(out):
-    """A functional model with a single output returns it bare; make it a list."""
-    return list(out) if isinstance(out, (list, tuple)) else [out]
-
-
-def _dj_predictions(fn, Tx, n_values, n_a, m, seed):
-    from keras import ops
-    layers = _toy_layers(n_values, n_a, seed)
-    model = fn(Tx, *layers)
-    out = model([ops.convert_to_tensor(v) for v in _dj_inputs(m, Tx, n_values, n_a, seed)])
-    return model, layers, np.stack([ops.convert_to_numpy(o) for o in _as_list(out)])
-
-
-def _inference_outputs(fn, Ty, n_values, n_a, seed):
-    from keras import ops
-    layers = _toy_layers(n_values, n_a, seed)
-    model = fn(layers[0], layers[1], Ty)
-    rng = np.random.default_rng(seed)
-    x0 = np.zeros((2, 1, n_values), "float32")
-    x0[0, 0, rng.integers(1, n_values)] = 1
-    a0 = rng.normal(0, 0.5, (2, n_a)).astype("float32")
-    c0 = rng.normal(0, 0.5, (2, n_a)).astype("float32")
-    out = model([ops.convert_to_tensor(x0), ops.convert_to_tensor(a0), ops.convert_to_tensor(c0)])
-    return model, layers, (x0, a0, c0), np.stack([ops.convert_to_numpy(o) for o in _as_list(out)])
-
-
-def _toy_inference_model(Ty: int, n_values: int, seed: int):
-    """A small model shaped like an inference model (inputs x0, a0, c0; Ty one-hot outputs
-    chosen by a SampleFeedback layer), built without the exercise's solution."""
-    import keras
-    from .model import SampleFeedback
-    x0 = keras.Input((1, n_values))
-    a0, c0 = keras.Input((3,)), keras.Input((3,))
-    sampler = SampleFeedback(n_values, seed=seed)
-    h = keras.layers.Concatenate()([keras.layers.Flatten()(x0), a0, c0])
-    outs = [sampler(keras.layers.Dense(n_values, activation="softmax")(h)) for _ in range(Ty)]
-    model = keras.Model([x0, a0, c0], outs)
-    rng = np.random.default_rng(seed)
-    model.set_weights([rng.normal(0, 0.3, w.shape).astype("float32") if w.ndim and w.dtype.kind == "f" else w
-                       for w in model.get_weights()])
-    return model
+    return probe_note_to_value(fn, [list(c) for c in NOTE_CASES])
 
 
 def expected(graded) -> dict:
-    arrays = {"note_to_value/values": np.array(_note_values(graded.note_to_value))}
-    for case in DJ_CASES:
-        _, _, pred = _dj_predictions(graded.djmodel, *case)
-        arrays[f"djmodel/{case}"] = pred
-    for case in INF_CASES:
-        _, _, _, out = _inference_outputs(graded.music_inference_model, *case)
-        arrays[f"music_inference_model/{case}"] = out
-    return arrays
+    E = {"note_to_value/values": np.array(_note_values(graded.note_to_value))}
+    for index, (Tx, *_rest) in enumerate(DJ_CASES):
+        weights, X, a0, c0 = dj_inputs(index)
+        E[f"djmodel/{index}/pred"] = probe_djmodel(graded.djmodel, Tx, weights, X, a0, c0)["pred"]
+        for kind, pred in dj_mistakes(weights, X, a0, c0).items():
+            E[f"djmodel/{index}/{kind}"] = pred
+    for index, (Ty, *_rest) in enumerate(INF_CASES):
+        weights, x0, a0, c0 = inf_inputs(index)
+        out = probe_music_inference_model(graded.music_inference_model, Ty, weights, x0, a0, c0)["out"]
+        E[f"music_inference_model/{index}/ids"] = out.argmax(-1)
+        for kind, probs in inf_paths(weights, x0, a0, c0, Ty).items():
+            E[f"music_inference_model/{index}/{kind}"] = probs
+    for index in range(len(PS_CASES)):
+        got = probe_predict_and_sample(graded.predict_and_sample, *ps_inputs(index))
+        E[f"predict_and_sample/{index}/indices"] = got["indices"]
+    probs, temps, u = temperature_inputs()
+    E["sample_with_temperature/indices"] = np.array(
+        [graded.sample_with_temperature(p, t, v) for p, t, v in zip(probs, temps, u)])
+    for kind, ids in temperature_mistakes(probs, temps, u).items():
+        E[f"sample_with_temperature/{kind}"] = ids
+    for index in range(len(GEN_CASES)):
+        inputs = gen_inputs(index)
+        got = probe_generate_with_context(graded.generate_with_context, *inputs)
+        E[f"generate_with_context/{index}/ids"] = got["ids"]
+        E[f"generate_with_context/{index}/asked"] = got["asked"]
+        for kind in GEN_MISTAKES:
+            ref = reference_generation(*inputs, mistake=kind)
+            E[f"generate_with_context/{index}/{kind}/ids"] = ref["ids"]
+            E[f"generate_with_context/{index}/{kind}/asked"] = ref["asked"]
+    return E
 
+
+# ----------------------------------------------------------------- checks
 
 @exercise("note_to_value")
 def check_note_to_value(fn, report):
-    got = report.call(_note_values, fn)
-    want = [str(v) for v in expected_arrays(MODULE)["note_to_value/values"]]
-    report.require(all(isinstance(v, str) for v in got), "returns strings",
-                   "note_to_value must return a string such as '3:+:6' (use format_value)")
+    got = report.probe(probe_note_to_value, fn, [list(c) for c in NOTE_CASES])
+    want = [str(v) for v in refs()["note_to_value/values"]]
+    report.require(not any(v.startswith("<") for v in got), "returns strings",
+                   "note_to_value must return a string such as '3:+:6' (use format_value), "
+                   f"not {next((v for v in got if v.startswith('<')), '')}")
     for (pitch, prev, duration, symbol), g, w in zip(NOTE_CASES, got, want):
         g_slot, g_contour = g.split(":")[:2] if g.count(":") == 2 else (g, "")
         w_slot, w_contour = w.split(":")[:2]
@@ -136,94 +484,256 @@ def check_note_to_value(fn, report):
     report.ok(f"the {len(NOTE_CASES)} test notes get the right slot, contour and duration")
 
 
+DJ_CRASHES = (
+    (r"expected ndim=3, found ndim=2|expected shape=\(None, None, \d+\)|ndim=2",
+     "LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through "
+     "reshaper before LSTM_cell."),
+    (r"too many values to unpack|not enough values to unpack|cannot unpack",
+     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
+    (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: use keras.ops (ops.argmax, "
+                "ops.one_hot) or a layer."),
+)
+
+
 @exercise("djmodel")
 def check_djmodel(fn, report):
-    import keras
-    want = expected_arrays(MODULE)
-    for case in DJ_CASES:
-        Tx, n_values, n_a, m, seed = case
-        model, layers, pred = report.call(_dj_predictions, fn, *case)
-        report.require(isinstance(model, keras.Model), "returns a keras.Model",
-                       "djmodel must return keras.Model(inputs=[X, a0, c0], outputs=outputs)")
-        shapes = [tuple(t.shape) for t in model.inputs]
+    E = refs()
+    for index, (Tx, n_values, n_a, m) in enumerate(DJ_CASES):
+        weights, X, a0, c0 = dj_inputs(index)
+        got = report.probe(probe_djmodel, fn, Tx, weights, X, a0, c0)
+        if "crash" in got or "crash_run" in got:
+            _crash_hint(report, "djmodel", got.get("crash") or got["crash_run"], DJ_CRASHES)
+        report.require(got["is_model"], "returns a keras.Model",
+                       f"djmodel must return Model(inputs=[X, a0, c0], outputs=outputs), "
+                       f"not a {got.get('type')}")
+        shapes = [tuple(s) for s in got["inputs"]]
         report.require(shapes == [(None, Tx, n_values), (None, n_a), (None, n_a)],
                        f"inputs X {(None, Tx, n_values)}, a0 and c0 {(None, n_a)}",
                        f"the inputs should be [X, a0, c0] with shapes (None, Tx, n_values), "
                        f"(None, n_a), (None, n_a); got {shapes}")
-        report.require(len(model.outputs) == Tx, f"Tx = {Tx} outputs",
+        if got["n_outputs"] == 1 and Tx > 1:
+            report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to the "
+                        "list `outputs` at every step, do not replace the list")
+        report.require(got["n_outputs"] == Tx, f"Tx = {Tx} outputs",
                        f"the model should have one output per time step (Tx = {Tx}), got "
-                       f"{len(model.outputs)}: append densor's output to `outputs` inside the loop")
-        n_shared = sum(int(np.prod(w.shape)) for layer in layers[:2] for w in layer.get_weights())
-        report.require(model.count_params() == n_shared,
+                       f"{got['n_outputs']}: append densor's output to `outputs` inside the loop")
+        report.require(got["shares_layers"] and got["foreign_weights"] == 0,
                        "only the shared LSTM_cell and densor hold weights",
-                       f"the model has {model.count_params()} parameters but the shared layers "
-                       f"{n_shared}: use the LSTM_cell, densor and reshaper passed in, do not "
-                       "create new layers")
+                       f"the model holds {got['foreign_weights']} weight tensors of its own: use the "
+                       "LSTM_cell, densor and reshaper passed in, do not create new layers")
+        pred = got["pred"]
         report.shape(pred, (Tx, m, n_values), "stacked predictions")
-        report.close(pred, want[f"djmodel/{case}"], f"predictions for Tx = {Tx}",
+        if _close(pred, E[f"djmodel/{index}/pred"]):
+            report.ok(f"predictions for Tx = {Tx} match the reference")
+            continue
+        if _close(pred, E[f"djmodel/{index}/densor(c)"]):
+            report.fail("the predictions are densor applied to the cell state c: apply densor to "
+                        "the hidden state a")
+        if _close(pred, E[f"djmodel/{index}/states not carried"]):
+            report.fail("every step starts from a0 and c0: pass initial_state=[a, c], the a and c "
+                        "returned by the previous step, so the state is carried through time")
+        if _close(pred[:1], E[f"djmodel/{index}/pred"][:1]):
+            report.fail(f"step 0 is right but a later step is not: keep the new a and c that "
+                        f"LSTM_cell returns (its 2nd and 3rd outputs) and read step t of X as X[:, t, :]")
+        report.close(pred, E[f"djmodel/{index}/pred"], f"predictions for Tx = {Tx}",
                      hint="Pass initial_state=[a, c] to LSTM_cell, keep its new a and c for the "
                           "next step, and apply densor to a.", atol=1e-5, rtol=1e-4)
 
 
+INF_CRASHES = (
+    (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: write ops.argmax(out, axis=-1) "
+                "and ops.one_hot(..., n_values) from keras.ops instead of tf.math.argmax / tf.one_hot."),
+    (r"expected ndim=3, found ndim=2|ndim=2",
+     "LSTM_cell reads a sequence (m, 1, n_values): give the one-hot choice its time axis back "
+     "(RepeatVector(1) or ops.expand_dims(x, axis=1)) before feeding it in."),
+    (r"too many values to unpack|not enough values to unpack|cannot unpack",
+     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
+)
+
+
 @exercise("music_inference_model")
 def check_music_inference_model(fn, report):
-    import keras
-    from .model import SampleFeedback
-    want = expected_arrays(MODULE)
-    for case in INF_CASES:
-        Ty, n_values, n_a, seed = case
-        model, layers, (x0, a0, c0), out = report.call(_inference_outputs, fn, *case)
-        report.require(isinstance(model, keras.Model), "returns a keras.Model",
-                       "music_inference_model must return keras.Model(inputs=[x0, a0, c0], outputs=outputs)")
-        shapes = [tuple(t.shape) for t in model.inputs]
+    E = refs()
+    for index, (Ty, n_values, n_a, m) in enumerate(INF_CASES):
+        weights, x0, a0, c0 = inf_inputs(index)
+        got = report.probe(probe_music_inference_model, fn, Ty, weights, x0, a0, c0)
+        if "crash" in got or "crash_run" in got:
+            _crash_hint(report, "music_inference_model", got.get("crash") or got["crash_run"], INF_CRASHES)
+        report.require(got["is_model"], "returns a keras.Model",
+                       f"music_inference_model must return Model(inputs=[x0, a0, c0], outputs=outputs), "
+                       f"not a {got.get('type')}")
+        shapes = [tuple(s) for s in got["inputs"]]
         report.require(shapes == [(None, 1, n_values), (None, n_a), (None, n_a)],
                        f"inputs x0 {(None, 1, n_values)}, a0 and c0 {(None, n_a)}",
                        f"the inputs should be [x0, a0, c0] with shapes (None, 1, n_values), "
                        f"(None, n_a), (None, n_a); got {shapes}")
-        report.require(len(model.outputs) == Ty, f"Ty = {Ty} outputs",
-                       f"the model should have Ty = {Ty} outputs, got {len(model.outputs)}")
-        report.require(layers[0] in model.layers and layers[1] in model.layers,
-                       "shares LSTM_cell and densor with the training model",
-                       "call the LSTM_cell and densor passed in (they carry the trained weights)")
-        report.require(any(isinstance(layer, SampleFeedback) for layer in model.layers),
-                       "chooses values with a SampleFeedback layer",
-                       "choose each value with one SampleFeedback layer (created once, before "
-                       "the loop) so that predict_and_sample can set its temperature")
-        report.require(np.allclose(out.sum(-1), 1) and np.allclose(out.max(-1), 1),
-                       "every output is a one-hot vector",
-                       "append the sampler's one-hot choice to outputs (not densor's probabilities)")
-        report.close(out, want[f"music_inference_model/{case}"], f"greedy values for Ty = {Ty}",
-                     hint="Feed the one-hot choice back as the next input, with the time axis "
-                          "added back by ops.expand_dims on axis 1; keep a and c from LSTM_cell.")
+        report.require(got["n_outputs"] == Ty, f"Ty = {Ty} outputs",
+                       f"the model should have Ty = {Ty} outputs (one per step), got {got['n_outputs']}")
+        report.require(got["shares_layers"] and got["foreign_weights"] == 0,
+                       "uses the shared LSTM_cell and densor only",
+                       "call the LSTM_cell and densor passed in (they carry the trained weights) "
+                       "and create no layer with weights of its own")
+        out = got["out"]
+        report.shape(out, (Ty, m, n_values), "stacked outputs")
+        ids = E[f"music_inference_model/{index}/ids"]
+        greedy = E[f"music_inference_model/{index}/greedy"]
+        one_hot = np.eye(n_values)[ids]
+        if _close(out, greedy) or _close(out, one_hot):
+            report.ok(f"the {Ty} outputs follow the greedy path (probabilities or one-hot choices)")
+            continue
+        for kind, hint in (
+                ("feeds back probabilities",
+                 "the next input is densor's probabilities: feed back the one-hot of the chosen "
+                 "value, x = ops.one_hot(ops.argmax(out, axis=-1), n_values), with its time axis"),
+                ("always x0", "every step reads x0: make the chosen value the next step's input x"),
+                ("states not carried", "every step starts from a0 and c0: keep the a and c that "
+                                       "LSTM_cell returns and pass initial_state=[a, c]")):
+            path = E[f"music_inference_model/{index}/{kind}"]
+            if _close(out, path) or (_close(out.sum(-1), 1) and
+                                     np.array_equal(out.argmax(-1), path.argmax(-1)) and Ty > 1):
+                report.fail(hint)
+        if np.array_equal(out.argmax(-1), ids):
+            report.fail("the chosen values are right but the outputs are neither densor's "
+                        "probabilities nor their one-hot choices: append out (or its one-hot) to outputs")
+        report.fail("the values do not follow the greedy path: at each step take "
+                    "ops.argmax(out, axis=-1), its ops.one_hot and feed it back as x "
+                    "(shape (m, 1, n_values))")
+
+
+PS_CRASHES = (
+    (r"IndexError|out of bounds|axis", "take the argmax over the values, the last axis: "
+                                      "np.argmax(pred, axis=-1) of the Ty outputs of shape (1, n_values)."),
+)
 
 
 @exercise("predict_and_sample")
 def check_predict_and_sample(fn, report):
-    from .model import SampleFeedback
-    Ty, n_values = 12, 9
-    model = _toy_inference_model(Ty, n_values, seed=5)
-    x0 = np.zeros((1, 1, n_values), "float32")
-    a0 = np.full((1, 3), 0.5, "float32")
-    c0 = np.full((1, 3), -0.5, "float32")
-    results, indices = report.call(fn, model, x0, a0, c0, temperature=0)
-    report.shape(results, (Ty, n_values), "results")
-    report.shape(indices, (Ty, 1), "indices")
-    report.require(np.array_equal(np.asarray(results).argmax(-1), np.asarray(indices)[:, 0])
-                   and np.allclose(np.asarray(results).sum(-1), 1),
-                   "results is the one-hot of indices",
-                   "results should be the one-hot encoding of indices, e.g. "
-                   "keras.utils.to_categorical(indices, num_classes=n_values)")
-    from keras import ops
-    greedy = np.stack([ops.convert_to_numpy(o) for o in model([x0, a0, c0])]).argmax(-1)[:, 0]
-    report.require(np.array_equal(np.asarray(indices)[:, 0], greedy),
-                   "temperature 0 gives the model's greedy choices",
-                   "indices should be the argmax over the values of each of the model's outputs")
-    runs = [report.call(fn, model, x0, a0, c0, temperature=3.0)[1][:, 0] for _ in range(3)]
-    sampler = next(layer for layer in model.layers if isinstance(layer, SampleFeedback))
-    report.require(abs(float(ops.convert_to_numpy(sampler.temperature)) - 3.0) < 1e-6,
-                   "sets the model's temperature",
-                   "call set_temperature with the model and the temperature before predicting")
-    report.require(any(not np.array_equal(r, greedy) for r in runs),
-                   "a high temperature samples other values than the greedy ones",
-                   "with temperature 3 every run equals the greedy one: set the temperature "
-                   "before predicting")
+    E = refs()
+    for index, (Ty, n_values) in enumerate(PS_CASES):
+        got = report.probe(probe_predict_and_sample, fn, *ps_inputs(index))
+        if "crash" in got:
+            _crash_hint(report, "predict_and_sample", got["crash"], PS_CRASHES)
+        report.require("not_pair" not in got, "returns (results, indices)",
+                       f"predict_and_sample must return the pair results, indices, not a "
+                       f"{got.get('not_pair')}")
+        results, indices = got["results"], got["indices"]
+        if results.shape == (Ty, 1) and indices.shape == (Ty, n_values):
+            report.fail("results and indices are swapped: return results, indices")
+        report.shape(indices, (Ty, 1), "indices",
+                     hint=f"indices has shape {indices.shape}, expected (Ty, 1) = {(Ty, 1)}: stack the "
+                          f"Ty outputs (1, n_values) and take np.argmax over the last axis (axis=-1)")
+        want = E[f"predict_and_sample/{index}/indices"]
+        report.require(np.array_equal(indices, want), f"indices are the model's greedy choices (Ty = {Ty})",
+                       "indices should be the argmax over the values (the last axis) of each of "
+                       "the model's outputs")
+        if results.shape == (Ty, 1, n_values):
+            report.fail("results has shape (Ty, 1, n_values): give to_categorical the indices "
+                        "of shape (Ty, 1), or drop the middle axis")
+        report.shape(results, (Ty, n_values), "results",
+                     hint=f"results has shape {results.shape}, expected (Ty, n_values) = {(Ty, n_values)}: "
+                          f"to_categorical(indices, num_classes=n_values)")
+        report.require(np.array_equal(results, np.eye(n_values)[want[:, 0].astype(int)]),
+                       "results is the one-hot of indices",
+                       "results should be the one-hot encoding of indices, "
+                       "to_categorical(indices, num_classes=n_values), not the probabilities")
+
+
+@exercise("sample_with_temperature")
+def check_sample_with_temperature(fn, report):
+    E = refs()
+    probs, temps, u = temperature_inputs()
+    got = []
+    for p, t, v in zip(probs, temps, u):
+        try:
+            value = report.call(fn, p.copy(), float(t), float(v))
+        except CheckFailed as err:
+            if t == 0:
+                report.fail(f"{err.hint} at temperature 0: return np.argmax(probs) there "
+                            "(1 / 0 is not defined)")
+            raise
+        try:
+            got.append(int(value))
+        except (TypeError, ValueError):
+            report.fail(f"sample_with_temperature must return one index (an int), got {value!r}")
+    got = np.array(got)
+    want = E["sample_with_temperature/indices"]
+    report.require(np.all((got >= 0) & (got < probs.shape[1])), "returns indices 0 .. n_values - 1",
+                   f"an index {int(got.max())} is out of range 0 .. {probs.shape[1] - 1}: divide the "
+                   "reshaped probabilities by their sum, so that their cumulative sum ends at 1"
+                   if got.max() >= probs.shape[1] else "indices must lie in 0 .. n_values - 1")
+    cold = temps == 0
+    report.require(np.array_equal(got[cold], want[cold]), "temperature 0 gives the argmax",
+                   "at temperature 0 return the most probable index, np.argmax(probs) "
+                   "(1 / 0 is not defined)")
+    one, warm = temps == 1, ~cold
+    if np.array_equal(got[warm], want[warm]):
+        report.ok("temperatures 0.5, 1 and 2 sample p ** (1 / T), normalised, by its cumulative sum")
+        return
+    for kind, hint in (
+            ("temperature ignored", "the temperature changes nothing: reshape with "
+                                    "p = probs ** (1 / temperature) before sampling"),
+            ("p ** T", "you raised the probabilities to the power T: use 1 / T, so that T < 1 "
+                       "sharpens the distribution and T > 1 flattens it"),
+            ("exp(p / T)", "probs are probabilities, not logits: use probs ** (1 / T) "
+                           "(the same as exp(log(probs) / T)), not exp(probs / T)"),
+            ("not normalised", "divide the reshaped probabilities by their sum before the "
+                               "cumulative sum")):
+        if np.array_equal(got[warm], E[f"sample_with_temperature/{kind}"][warm]):
+            report.fail(hint)
+    if not np.array_equal(got[one], want[one]):
+        report.fail("at temperature 1 the index is the first i whose cumulative probability "
+                    "np.cumsum(p)[i] exceeds u: np.searchsorted(np.cumsum(p), u, side='right')")
+    report.fail("at temperatures 0.5 and 2 the index is off: p = probs ** (1 / T), divided by "
+                "its sum, then the first index whose cumulative probability exceeds u")
+
+
+GEN_CRASHES = (
+    (r"cannot unpack|not enough values|too many values",
+     "step returns the pair (probs, state): probs, state = step(ids[-1], context, state)."),
+    (r"missing 1 required positional argument|takes 1 positional argument",
+     "context_at takes two arguments: context_at(step, prev_step)."),
+)
+
+
+@exercise("generate_with_context")
+def check_generate_with_context(fn, report):
+    E = refs()
+    for index, (n_values, n_a, n_context, total) in enumerate(GEN_CASES):
+        inputs = gen_inputs(index)
+        got = report.probe(probe_generate_with_context, fn, *inputs)
+        if "crash" in got:
+            _crash_hint(report, "generate_with_context", got["crash"], GEN_CRASHES)
+        report.require("not_ids" not in got, "returns a list of ids",
+                       f"generate_with_context must return the list ids, not a {got.get('not_ids')}")
+        key = f"generate_with_context/{index}"
+        ids, asked = got["ids"], got["asked"]
+        want, want_asked = E[f"{key}/ids"], E[f"{key}/asked"]
+        report.require(len(ids) and ids[0] == inputs[3], "starts with first_id",
+                       "ids must start with first_id (the given first value)")
+        if np.array_equal(ids, want) and np.array_equal(asked, want_asked):
+            report.ok(f"{len(want)} values filling {total} steps, each predicted with the context "
+                      "of the position where it starts")
+            continue
+        for kind, hint in (
+                ("context before the duration",
+                 "the context you pass is that of the step where the last value starts: the next "
+                 "value starts at onset + durations[ids[-1]]; ask context_at(that step, onset)"),
+                ("prev_step is the new step",
+                 "pass prev_step = onset, where the value just chosen starts (context_at uses it "
+                 "to see whether the chord changed in between)"),
+                ("state not carried", "keep the state that step returns and pass it to the next call"),
+                ("feeds the first value", "feed the value just chosen (ids[-1]) to step, not first_id"),
+                ("stops late", "stop as soon as position reaches total_steps (position >= total_steps): "
+                               "a value that would start there is not part of the solo")):
+            if (np.array_equal(ids, E[f"{key}/{kind}/ids"])
+                    and np.array_equal(asked, E[f"{key}/{kind}/asked"])):
+                report.fail(hint)
+        if len(asked) != len(want) - 1:
+            report.fail(f"call context_at once per predicted value: {len(want) - 1} calls expected "
+                        f"for total_steps = {total}, got {len(asked)}")
+        if not np.array_equal(asked, want_asked):
+            first = want_asked[:3].astype(int).tolist()
+            report.fail(f"the (step, prev_step) pairs given to context_at should begin {first}: each "
+                        "value starts where the previous one ends (onset + its duration)")
+        report.fail("the ids differ from the reference: at each step call step(ids[-1], context, "
+                    "state), choose(probs) the next id, append it")

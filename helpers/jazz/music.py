@@ -354,13 +354,32 @@ def walking_bass(progression: Progression, choruses: int) -> list[tuple[int, int
     return notes
 
 
+def bass_skips(progression: Progression, choruses: int) -> list[tuple[int, int, int]]:
+    """Swung "skip" notes: in every second bar, the off-beat eighth of beat 4 repeats the
+    approach note a step early, as walking bass players do (the beat itself is shortened)."""
+    skips = []
+    for onset, duration, pitch in walking_bass(progression, choruses):
+        bar, within = divmod(onset, STEPS_PER_BAR)
+        if within == 3 * STEPS_PER_BEAT and bar % 2 == 1:
+            skips.append((onset + STEPS_PER_BEAT // 2, STEPS_PER_BEAT // 2, pitch))
+    return skips
+
+
 def comping(progression: Progression, choruses: int) -> list[tuple[int, int, int]]:
-    """Rootless voicings (third, seventh, fifth) around middle C, one per chord change."""
+    """Rootless voicings (third, seventh, fifth) around middle C in a "Charleston" rhythm:
+    on the chord's first beat, and on the (swung) off-beat of its second beat, held."""
     notes = []
     for start, length, chord in progression.changes(choruses):
+        hits = [(start, STEPS_PER_BEAT // 2)]
+        if length >= 2 * STEPS_PER_BEAT:
+            off = start + STEPS_PER_BEAT + STEPS_PER_BEAT // 2
+            hits.append((off, start + length - off - 1))
+        else:
+            hits = [(start, length - 1)]
         for interval in (chord.tones[0], chord.tones[2], chord.tones[1] + 12):
             pitch = 52 + (chord.root + interval - 52) % 12
-            notes.append((start, max(length - 2, 1), int(pitch)))
+            for onset, duration in hits:
+                notes.append((onset, max(duration, 1), int(pitch)))
     return notes
 
 
@@ -370,41 +389,68 @@ def steps_to_seconds(steps, tempo: float) -> np.ndarray:
     return np.asarray(steps, dtype=float) * 60.0 / (tempo * STEPS_PER_BEAT)
 
 
+SWING_AT = 8  # the off-beat eighth (step 6 of a beat) is played on the third triplet (step 8)
+
+
+def swing_time(steps, swing: bool = True) -> np.ndarray:
+    """Swung time, in steps: inside every beat, steps 0..6 are stretched onto 0..8 and
+    steps 6..12 squeezed onto 8..12 (piecewise linear), so the off-beat eighth falls on the
+    last triplet. The map is strictly increasing: events keep their order and never meet."""
+    steps = np.asarray(steps, dtype=float)
+    if not swing:
+        return steps
+    beat = np.floor(steps / STEPS_PER_BEAT) * STEPS_PER_BEAT
+    s = steps - beat
+    half = STEPS_PER_BEAT / 2
+    warped = np.where(s <= half, s * SWING_AT / half,
+                      SWING_AT + (s - half) * (STEPS_PER_BEAT - SWING_AT) / half)
+    return beat + warped
+
+
 def to_midi(solo: Solo, tempo: float = 160.0, progression: Progression | None = None,
             choruses: int = 1, swing: bool = True, program: int = 65):
-    """A ``pretty_midi.PrettyMIDI`` with the solo (alto sax by default) and, if a
-    progression is given, a walking bass and piano comping for ``choruses`` choruses.
+    """A ``pretty_midi.PrettyMIDI`` with the solo (alto sax, GM program 65, by default) and,
+    if a progression is given, a walking bass and piano comping for ``choruses`` choruses.
 
-    ``swing`` delays every off-beat eighth (step 6 of a beat) to the third triplet (step 8).
+    Every part goes through the same swing map (:func:`swing_time`), so the off-beat eighths of
+    solo, bass and piano fall together on the last triplet. Each note sounds for 90 % of its
+    swung length; the solo stays monophonic (no two of its notes ever sound together).
     """
     import pretty_midi
 
-    def place(onset, duration):
-        if swing and onset % STEPS_PER_BEAT == 6:
-            return onset + 2, max(duration - 2, 1)
-        if swing and (onset + duration) % STEPS_PER_BEAT == 6 and duration > 2:
-            return onset, duration + 2
-        return onset, duration
+    def add(inst, onset, duration, pitch, velocity):
+        t0, t1 = swing_time([onset, onset + duration], swing)
+        t1 = t0 + 0.9 * (t1 - t0)
+        start, end = steps_to_seconds([t0, t1], tempo)
+        inst.notes.append(pretty_midi.Note(velocity=velocity, pitch=int(pitch), start=float(start),
+                                           end=float(end)))
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=tempo)
     horn = pretty_midi.Instrument(program=program, name="solo")
     for onset, duration, pitch in zip(solo.onsets, solo.durations, solo.pitches):
-        if pitch < 0:
-            continue
-        start, length = place(int(onset), int(duration))
-        t0, t1 = steps_to_seconds([start, start + 0.9 * length], tempo)
-        horn.notes.append(pretty_midi.Note(velocity=96, pitch=int(pitch), start=t0, end=t1))
+        if pitch >= 0:
+            add(horn, int(onset), int(duration), int(pitch), 96)
     pm.instruments.append(horn)
     if progression is not None:
-        for name, prog, notes, velocity in (
-                ("bass", 32, walking_bass(progression, choruses), 90),
-                ("piano", 0, comping(progression, choruses), 60)):
-            inst = pretty_midi.Instrument(program=prog, name=name)
-            for onset, duration, pitch in notes:
-                t0, t1 = steps_to_seconds([onset, onset + 0.9 * duration], tempo)
-                inst.notes.append(pretty_midi.Note(velocity=velocity, pitch=pitch, start=t0, end=t1))
-            pm.instruments.append(inst)
+        bass = pretty_midi.Instrument(program=32, name="bass")
+        skips = {onset - STEPS_PER_BEAT // 2 for onset, _, _ in bass_skips(progression, choruses)}
+        for onset, duration, pitch in walking_bass(progression, choruses):
+            add(bass, onset, STEPS_PER_BEAT // 2 if onset in skips else duration, pitch, 90)
+        for onset, duration, pitch in bass_skips(progression, choruses):
+            add(bass, onset, duration, pitch, 70)
+        bass.notes.sort(key=lambda n: n.start)
+        piano = pretty_midi.Instrument(program=0, name="piano")
+        for onset, duration, pitch in comping(progression, choruses):
+            add(piano, onset, duration, pitch, 60)
+        pm.instruments += [bass, piano]
     return pm
+
+
+def overlaps(notes) -> int:
+    """How many notes of one part start before the previous one has ended (a monophonic
+    part has none). ``notes``: pretty_midi notes or ``(start, end, ...)`` tuples."""
+    spans = sorted((n.start, n.end) if hasattr(n, "start") else (n[0], n[1]) for n in notes)
+    return sum(1 for (s0, e0), (s1, _) in zip(spans, spans[1:]) if s1 < e0 - 1e-9 or s1 <= s0)
 
 
 def read_midi_notes(path) -> list[tuple[float, float, int]]:
@@ -420,6 +466,15 @@ def read_midi_notes(path) -> list[tuple[float, float, int]]:
     if not notes:
         raise ValueError(f"MIDI file {path} has no notes")
     return notes
+
+
+def read_midi_parts(path) -> dict:
+    """``{instrument name: its notes sorted by start}`` of a MIDI file (pretty_midi notes)."""
+    import pretty_midi
+
+    pm = pretty_midi.PrettyMIDI(str(path))
+    return {inst.name or f"program {inst.program}": sorted(inst.notes, key=lambda n: (n.start, n.pitch))
+            for inst in pm.instruments}
 
 
 def synthesize(pm, rate: int = 16000) -> np.ndarray:
