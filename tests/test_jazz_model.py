@@ -10,15 +10,13 @@ from keras import ops
 
 from helpers.jazz import data as jazz_data, evaluate as jazz_eval, music
 from helpers.jazz import checks
-from helpers.checking import CheckFailed
 from helpers.instructor.graded import jazz as graded
-from helpers.jazz.model import (MODELS_JSON, N_A, ConditionedStep, SampleFeedback, conditioned_model,
-                                fast_equivalent, improvise, load_conditioned, load_gru, load_trained,
-                                make_layers, sample_ids, set_temperature)
+from helpers.jazz.model import (MODELS_JSON, N_A, ConditionedStep, conditioned_model,
+                                fast_equivalent, load_conditioned, load_gru, load_trained, make_layers)
+from helpers.jazz.sampling import SAX_HIGH, SAX_LOW, improvise
 from helpers.jazz.context import ChordTrack, context_at
 from helpers.jazz.sequences import WHOLE, sequence_nll
 from helpers.notebook import setup
-from tests.mutate import mutant
 
 
 
@@ -72,84 +70,6 @@ def test_training_and_inference_models_share_weights():
     kernel = ops.convert_to_numpy(LSTM_cell.weights[0])
     assert not np.allclose(kernel, checks._toy_layers(11, 6, 4)[0].get_weights()[0])
     assert before.shape == after.shape == (4, 1, 11)
-
-
-def test_inference_model_feeds_back_its_choices():
-    LSTM_cell, densor, _ = _toy(seed=7)
-    inference = graded.music_inference_model(LSTM_cell, densor, Ty=9)
-    x0 = np.zeros((1, 1, 11), "float32")
-    x0[0, 0, 2] = 1
-    zeros = np.zeros((1, 6), "float32")
-    _, indices = graded.predict_and_sample(inference, x0, zeros, zeros, temperature=0)
-    # teacher forcing with its own choices: each choice is the argmax (without <unk>),
-    # checked where the top two probabilities are apart (a near tie may flip elsewhere)
-    sequence = np.concatenate([[2], indices[:, 0]])
-    probs = ops.convert_to_numpy(fast_equivalent(LSTM_cell, densor)(np.eye(11, dtype="float32")[sequence[None, :-1]]))[0]
-    probs[:, 0] = 0
-    clear = _margin(probs) > 1e-4
-    assert clear.sum() >= 6
-    assert np.array_equal(probs.argmax(-1)[clear], indices[clear, 0])
-    # the numpy step-by-step sampler makes the same greedy choices, up to the first near tie
-    mine = sample_ids(LSTM_cell, densor, 9, 2, temperature=0)[1:]
-    agree = int(np.argmin(clear)) if not clear.all() else len(clear)
-    assert agree >= 5 and np.array_equal(mine[:agree], indices[:agree, 0])
-
-
-def _margin(probs):
-    """Gap between the two largest entries of each row."""
-    top = np.sort(probs, axis=-1)
-    return top[:, -1] - top[:, -2]
-
-
-def test_predict_and_sample_temperature():
-    LSTM_cell, densor, _ = _toy(n_values=13, seed=8)
-    inference = graded.music_inference_model(LSTM_cell, densor, Ty=20)
-    x0 = np.zeros((1, 1, 13), "float32")
-    zeros = np.zeros((1, 6), "float32")
-    r0, i0 = graded.predict_and_sample(inference, x0, zeros, zeros, temperature=0)
-    r0b, i0b = graded.predict_and_sample(inference, x0, zeros, zeros, temperature=0)
-    assert r0.shape == (20, 13) and i0.shape == (20, 1) and np.array_equal(i0, i0b)
-    assert np.array_equal(r0.argmax(-1), i0[:, 0])
-    hot = [graded.predict_and_sample(inference, x0, zeros, zeros, temperature=2.0)[1] for _ in range(3)]
-    assert any(not np.array_equal(h, i0) for h in hot)
-    assert all((h != 0).all() for h in hot + [i0])  # <unk> is never chosen
-
-
-def test_sample_feedback_layer():
-    layer = SampleFeedback(5, seed=1)
-    probs = np.array([[0.9, 0.05, 0.05, 0.0, 0.0], [0.1, 0.2, 0.6, 0.05, 0.05]], "float32")
-    out = ops.convert_to_numpy(layer(probs))
-    assert np.array_equal(out.argmax(-1), [1, 2]) and np.allclose(out.sum(-1), 1)
-    layer.temperature.assign(1.0)
-    draws = np.stack([ops.convert_to_numpy(layer(probs)).argmax(-1) for _ in range(300)])
-    assert (draws != 0).all() and set(np.unique(draws[:, 1])) >= {1, 2, 3, 4}
-    assert 0.45 < np.mean(draws[:, 1] == 2) < 0.75
-    with pytest.raises(ValueError, match="temperature must be >= 0"):
-        set_temperature(graded.music_inference_model(*_toy()[:2], Ty=1), -1)
-
-
-# ------------------------------------------------------------------------- checks
-
-MUTATIONS = [
-    ("note_to_value", "(pitch - chord.root) % 12", "(chord.root - pitch) % 12", "slot"),
-    ("note_to_value", "elif 0 < jump <= 12:", "elif 0 < jump < 12:", "contour"),
-    ("note_to_value", "elif -12 <= jump < 0:", "elif -12 < jump < 0:", "contour"),
-    ("djmodel", "initial_state=[a, c]", "initial_state=[a0, c0]", "initial_state"),
-    ("djmodel", "out = densor(a)", "out = densor(c)", "densor"),
-    ("djmodel", "outputs.append(out)", "outputs = [out]", "one output per time step"),
-    ("music_inference_model", "outputs.append(choice)", "outputs.append(out)", "one-hot"),
-    ("music_inference_model", "x = ops.expand_dims(choice, axis=1)", "x = x0", "Feed the one-hot choice back"),
-    ("music_inference_model", "choice = sampler(out)", "choice = ops.one_hot(ops.argmax(out, axis=-1), n_values)", "SampleFeedback"),
-    ("predict_and_sample", "set_temperature(inference_model, temperature)", "pass", "set_temperature"),
-    ("predict_and_sample", "indices = np.argmax(pred, axis=-1)", "indices = np.argmax(pred, axis=1)", "shape"),
-]
-
-
-@pytest.mark.parametrize("name, old, new, hint", MUTATIONS)
-def test_checks_catch_mutations(name, old, new, hint, capsys):
-    broken = mutant("jazz", name, old, new)
-    with pytest.raises(CheckFailed, match=re.escape(hint)):
-        getattr(checks, f"check_{name}")(broken)
 
 
 # ------------------------------------------------------------- shipped model, generation
@@ -282,7 +202,7 @@ def test_improvise_fills_the_choruses_exactly(trained, tmp_path):
     assert solo.onsets[0] == 0 and solo.onsets[-1] + solo.durations[-1] == 2 * blues.steps
     assert np.array_equal(solo.onsets[1:], solo.onsets[:-1] + solo.durations[:-1])
     notes = solo.pitches[solo.notes]
-    assert notes.min() >= 53 and notes.max() <= 84 and len(notes) > 40
+    assert notes.min() >= SAX_LOW and notes.max() <= SAX_HIGH and len(notes) > 40
     assert "<unk>" not in values
     with pytest.raises(ValueError, match="choruses must be at least 1"):
         improvise(*trained, blues, choruses=0)
@@ -299,11 +219,15 @@ def test_generated_solo_file_parses_with_pretty_midi_and_music21(trained, tmp_pa
     pm = pretty_midi.PrettyMIDI(str(path))
     assert [i.name for i in pm.instruments] == ["solo", "bass", "piano"]
     assert len(pm.instruments[0].notes) == int(solo.notes.sum())
-    assert len(pm.instruments[1].notes) == 2 * 8 * 4
+    beat = 60 / 170
+    on_beats = [n for n in pm.instruments[1].notes if abs(n.start / beat - round(n.start / beat)) < 1e-3]
+    assert len(on_beats) == 2 * 8 * 4  # one walking-bass note on every beat, swung skips between
     assert abs(pm.get_end_time() - 2 * 8 * 4 * 60 / 170) < 0.5
     score = music21.converter.parse(str(path), quantizePost=False)
     assert len(score.parts) == 3
-    assert len(score.parts[0].stripTies().recurse().notes) == int(solo.notes.sum())
+    # music21 splits swung notes at its own grid, so compare which pitches the solo plays
+    heard = {p.midi for n in score.parts[0].recurse().notes for p in n.pitches}
+    assert heard == {n.pitch for n in pm.instruments[0].notes}
     assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in pm.instruments)
 
 

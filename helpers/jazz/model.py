@@ -1,6 +1,5 @@
-"""Model pieces of notebook 2 that are not exercises: the feedback sampler, the fast
-equivalent of the hand-unrolled model, weights I/O, step-by-step sampling, and the
-conditioned model (values + harmonic and metric context, see ``helpers.jazz.context``).
+"""Model pieces of notebook 2 that are not exercises: the layers, the fast equivalent of the
+hand-unrolled model, weights I/O, and the conditioned model (values + harmonic and metric context, see ``helpers.jazz.context``).
 
 Windows, one-hot encoding and the NLL live in ``helpers.jazz.sequences`` (re-exported here).
 Shapes: ``m`` examples, ``T_x`` time steps, ``n_values`` values, ``n_a`` LSTM units,
@@ -23,53 +22,6 @@ N_A = 64
 N_A_CONDITIONED = 128
 N_EMBED = 48
 UNK_ID = 0
-
-
-@keras.saving.register_keras_serializable(package="rnn_lab")
-class SampleFeedback(layers.Layer):
-    """Choose one value per example from a softmax output and return its one-hot.
-
-    probs (m, n_values) -> one-hot (m, n_values). With ``temperature`` 0 (the default) the
-    choice is the most probable value (argmax); with ``temperature`` T > 0 it is drawn from
-    the distribution proportional to ``probs ** (1 / T)``. Id 0 (``<unk>``) is never chosen.
-    The temperature is a (non-trainable) variable, so ``set_temperature`` changes it without
-    rebuilding the model.
-    """
-
-    def __init__(self, n_values: int, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.n_values = int(n_values)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.temperature = self.add_weight(shape=(), initializer="zeros", trainable=False,
-                                           name="temperature")
-
-    def call(self, probs):
-        allowed = ops.concatenate([ops.zeros((1,)), ops.ones((self.n_values - 1,))])
-        probs = probs * allowed
-        t = ops.convert_to_tensor(self.temperature)
-        logits = ops.log(ops.maximum(probs, 1e-12)) / ops.maximum(t, 1e-6)
-        sampled = ops.cast(keras.random.categorical(logits, 1, seed=self.seed_generator)[:, 0], "int32")
-        greedy = ops.cast(ops.argmax(probs, axis=-1), "int32")
-        choice = ops.where(t > 0, sampled, greedy)
-        return ops.one_hot(choice, self.n_values)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "n_values": self.n_values, "seed": self.seed}
-
-
-def set_temperature(model, temperature: float) -> None:
-    """Set the temperature of every :class:`SampleFeedback` layer of ``model``."""
-    if temperature < 0:
-        raise ValueError(f"temperature must be >= 0, got {temperature}")
-    found = [layer for layer in model.layers if isinstance(layer, SampleFeedback)]
-    if not found:
-        raise ValueError(f"model {model.name!r} has no SampleFeedback layer to set the temperature of")
-    for layer in found:
-        layer.temperature.assign(float(temperature))
 
 
 def make_layers(n_values: int, n_a: int = N_A):
@@ -138,67 +90,6 @@ def training_arrays(window_ids: np.ndarray, n_values: int):
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def sample_ids(LSTM_cell, densor, n_steps: int, first_id: int, temperature: float = 1.0,
-               seed: int = 0, stop=None) -> np.ndarray:
-    """Sample ids step by step in numpy with the shared layers' weights.
-
-    Same computation as the inference model (Keras LSTM gates in the order i, f, c, o), but
-    it can run as long as needed: ``stop(ids_so_far)`` returning True ends it early.
-    temperature 0 = argmax; ``<unk>`` (id 0) is never chosen. Returns int (n,) ids, the
-    first of which is ``first_id``.
-    """
-    kernel, recurrent, bias = (np.asarray(w, dtype=np.float64) for w in LSTM_cell.get_weights())
-    W, b = (np.asarray(w, dtype=np.float64) for w in densor.get_weights())
-    n_a = recurrent.shape[0]
-    rng = np.random.default_rng(seed)
-    a, c = np.zeros(n_a), np.zeros(n_a)
-    ids = [int(first_id)]
-    for _ in range(n_steps):
-        z = kernel[ids[-1]] + a @ recurrent + bias
-        i, f, g, o = np.split(z, 4)
-        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-        a = _sigmoid(o) * np.tanh(c)
-        logits = a @ W + b
-        logits[UNK_ID] = -np.inf
-        if temperature == 0:
-            nxt = int(np.argmax(logits))
-        else:
-            z = logits / temperature
-            p = np.exp(z - z.max())
-            nxt = int(rng.choice(len(p), p=p / p.sum()))
-        ids.append(nxt)
-        if stop is not None and stop(ids):
-            break
-    return np.array(ids)
-
-
-def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: float = 1.0,
-              seed: int = 0, first_value: str = "rest:12", start_pitch: int = 65,
-              low: int = 53, high: int = 84):
-    """Sample values until ``choruses`` choruses of ``progression`` are filled and realise
-    them over its chords, one after the other: returns ``(solo, values)``.
-
-    The first value (``first_value``, a one-beat rest by default) is given; the last event
-    is shortened so that the solo ends exactly with the last chorus. Notes are kept between
-    ``low`` and ``high`` (MIDI) by moving them an octave.
-    """
-    from .data import to_ids, to_values, values as vocabulary
-    from .music import clip, decode, split_value
-
-    if choruses < 1:
-        raise ValueError(f"choruses must be at least 1, got {choruses}")
-    total = progression.steps * choruses
-    steps = np.array([0 if v == "<unk>" else split_value(v)[2] for v in vocabulary()])
-    first_id = int(to_ids([first_value])[0])
-    if first_id == UNK_ID:
-        raise ValueError(f"first_value {first_value!r} is not in the vocabulary")
-    ids = sample_ids(LSTM_cell, densor, total, first_id, temperature, seed,
-                     stop=lambda ids: steps[ids].sum() >= total)
-    vals = to_values(ids)
-    solo = decode(vals, progression.chord_at, start_pitch=start_pitch, start_step=0, low=low, high=high)
-    return clip(solo, total), vals
 
 
 # ------------------------------------------------------------------ the conditioned model
