@@ -153,3 +153,76 @@ def test_sentence_errors_name_the_word_and_sentence():
         V.encode_sentences(["you", "food"], word_index, T_x=3)
     with pytest.raises(ValueError, match="sentence 0 .* has 3 words, more than T_x=2"):
         V.encode_sentences(["I love you"], word_index, T_x=2)
+
+
+# ---------------------------------------------------------------- early stopping
+
+def test_improved_needs_more_than_the_margin():
+    assert V.improved(0.5, math.inf, 0.01, 0.0)               # anything beats "no score yet"
+    assert not V.improved(math.nan, 1.0, 0.0, 0.0)
+    assert V.improved(0.97, 1.0, 0.01, 0.02)                  # 0.03 > max(0.01, 0.02)
+    assert not V.improved(0.985, 1.0, 0.01, 0.02)             # 0.015 < 0.02 (relative margin)
+    assert not V.improved(0.0095, 0.01, 0.001, 0.02)          # 0.0005 < 0.001 (absolute margin)
+    assert V.improved(0.9, 0.8, 0.05, 0.0, lower_is_better=False)
+
+
+def _toy_regression():
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = (x @ np.array([1.0, -2.0, 0.5])).astype(np.float32)
+    inputs = keras.Input(shape=(3,))
+    return keras.Model(inputs, keras.layers.Dense(1)(inputs)), x, y
+
+
+def test_train_stops_on_a_plateau_and_keeps_the_best_weights():
+    model, x, y = _toy_regression()
+    scripted = iter([1.0, 0.5, 0.499, 0.6, 0.45, 0.7, 0.8, 0.9, 1.0])   # validation scores
+    kept = {}
+
+    def evaluate(mdl):
+        score = next(scripted)
+        kept[score] = [w.copy() for w in mdl.get_weights()]
+        return score
+
+    curve = V.train(model, x, y, evaluate, max_epochs=9, patience=3, batch_size=16,
+                    learning_rate=0.01, loss="mse", min_delta=0.01)
+    # 0.499 is no improvement on 0.5 (margin 0.01) but 0.45 is; then 3 epochs without one
+    assert curve["best_epoch"] == 5 and curve["stopped"] == "plateau"
+    assert len(curve["eval"]) == len(curve["train_loss"]) == len(curve["seconds"]) == 8
+    for restored, best in zip(model.get_weights(), kept[0.45]):
+        np.testing.assert_array_equal(restored, best)
+
+
+def test_train_reports_when_it_hit_the_epoch_limit():
+    model, x, y = _toy_regression()
+    scores = iter([1.0, 0.8, 0.6])
+    curve = V.train(model, x, y, lambda mdl: next(scores), max_epochs=3, patience=2,
+                    batch_size=16, learning_rate=0.01, loss="mse")
+    assert curve["stopped"] == "max_epochs" and curve["best_epoch"] == 3
+    with pytest.raises(ValueError, match="max_epochs and patience must be >= 1"):
+        V.train(model, x, y, lambda mdl: 0.0, max_epochs=0, patience=2, batch_size=16,
+                learning_rate=0.01, loss="mse")
+
+
+def test_cross_entropy():
+    probs = np.array([[0.5, 0.5], [0.9, 0.1]])
+    assert V.cross_entropy([0, 0], probs) == pytest.approx(-(math.log(0.5) + math.log(0.9)) / 2)
+    with pytest.raises(ValueError, match="3 labels for probabilities of shape \\(2, 2\\)"):
+        V.cross_entropy([0, 1, 0], probs)
+
+
+def test_jazz_score_reads_each_solo_whole_like_notebook_2():
+    # a window as long as the longest solo reads every solo in one pass from a zero state,
+    # which is what notebook 2's whole-solo score does: the two must agree
+    import keras
+
+    keras.utils.set_random_seed(3)
+    model = V.build_model("jazz", V.VARIANTS["GRU"], 6, n_values=11, n_e=4)
+    rng = np.random.default_rng(4)
+    seqs = [rng.integers(1, 11, size=n) for n in (5, 23, 40)]
+    whole = V.jazz_nll(model, seqs)
+    assert whole == pytest.approx(V.sequence_nll(model, seqs, T_x=39), rel=1e-5)
+    # windows of 8 restart the state every 8 values: a different measure
+    assert abs(whole - V.sequence_nll(model, seqs, T_x=8)) > 1e-6

@@ -177,6 +177,15 @@ def sequence_nll(model, sequences: list[np.ndarray], T_x: int) -> float:
     return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
 
 
+def jazz_nll(model, sequences: list[np.ndarray]) -> float:
+    """The jazz score of notebook 2, for a model that reads value ids: mean negative
+    log-likelihood (nats) of every value after the first of each solo, each solo read in
+    one pass from a zero state (``helpers.jazz.model.sequence_nll``)."""
+    from ..jazz.model import sequence_nll as whole_solo_nll
+
+    return whole_solo_nll(model, sequences, one_hot_input=False)
+
+
 # ---------------------------------------------------------------- task (c): emoji sentences
 
 def sentence_vocabulary(sentences: list[str], glove) -> tuple[dict[str, int], np.ndarray]:
@@ -263,28 +272,65 @@ def predict(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
                            for i in range(0, len(x), batch_size)])
 
 
+def cross_entropy(labels: np.ndarray, probs: np.ndarray) -> float:
+    """Mean ``-log probs[i, labels[i]]`` (nats): the validation loss of a classifier."""
+    labels, probs = np.asarray(labels), np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or len(labels) != len(probs):
+        raise ValueError(f"{len(labels)} labels for probabilities of shape {probs.shape}")
+    return float(-np.mean(np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12))))
+
+
 def trainable_params(model) -> int:
     return int(sum(math.prod(w.shape) for w in model.trainable_weights))
 
 
 # ---------------------------------------------------------------- training
 
-def train(model, x, y, evaluate, epochs: int, batch_size: int, learning_rate: float,
-          loss: str, sample_weight=None, clipnorm: float = 1.0) -> dict:
-    """Train with Adam for ``epochs`` epochs; after each one call ``evaluate(model) -> float``.
+def improved(value: float, best: float, min_delta: float, rel_delta: float,
+             lower_is_better: bool = True) -> bool:
+    """Whether ``value`` beats ``best`` by more than ``max(min_delta, rel_delta * |best|)``."""
+    if not math.isfinite(value):
+        return False
+    if not math.isfinite(best):
+        return True
+    margin = max(min_delta, rel_delta * abs(best))
+    return value < best - margin if lower_is_better else value > best + margin
 
-    Returns ``{"train_loss": [...], "eval": [...], "seconds": [...]}``, one entry per epoch
-    (``seconds`` = wall time of that epoch's training, evaluation excluded).
+
+def train(model, x, y, evaluate, max_epochs: int, patience: int, batch_size: int,
+          learning_rate: float, loss: str, min_delta: float = 0.0, rel_delta: float = 0.0,
+          sample_weight=None, clipnorm: float = 1.0) -> dict:
+    """Train with Adam until the validation score has plateaued, at most ``max_epochs`` epochs.
+
+    After each epoch ``evaluate(model) -> float`` scores the model on validation data (lower
+    is better). Training stops once ``patience`` epochs in a row brought no improvement
+    (see :func:`improved`) over the best score so far, and the model is given back the
+    weights of its best epoch.
+
+    Returns ``{"train_loss": [...], "eval": [...], "seconds": [...], "best_epoch": b,
+    "stopped": "plateau" | "max_epochs"}``, one list entry per epoch trained (``seconds`` =
+    wall time of that epoch's training, evaluation excluded; ``best_epoch`` counts from 1).
     """
     import keras
 
+    if max_epochs < 1 or patience < 1:
+        raise ValueError(f"max_epochs and patience must be >= 1, got {max_epochs}, {patience}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss)
     curve = {"train_loss": [], "eval": [], "seconds": []}
-    for _ in range(epochs):
+    best, best_epoch, best_weights, stopped = math.inf, 0, None, "max_epochs"
+    for epoch in range(1, max_epochs + 1):
         start = time.perf_counter()
         history = model.fit(x, y, sample_weight=sample_weight, batch_size=batch_size,
                             epochs=1, shuffle=True, verbose=0)
         curve["seconds"].append(time.perf_counter() - start)
         curve["train_loss"].append(float(history.history["loss"][0]))
-        curve["eval"].append(float(evaluate(model)))
-    return curve
+        score = float(evaluate(model))
+        curve["eval"].append(score)
+        if improved(score, best, min_delta, rel_delta):
+            best, best_epoch, best_weights = score, epoch, model.get_weights()
+        elif epoch - best_epoch >= patience:
+            stopped = "plateau"
+            break
+    if best_weights is not None:
+        model.set_weights(best_weights)
+    return {**curve, "best_epoch": max(best_epoch, 1), "stopped": stopped}
