@@ -7,6 +7,7 @@ with its ``split``) and ``values.json`` (the vocabulary, id 0 = ``<unk>``).
     from helpers.jazz.data import load_sequences, vocab_size
     train = load_sequences("train")   # list of int32 arrays, one per solo
     n_values = vocab_size()           # ids are 0 .. n_values - 1
+    contexts = load_contexts("train") # one (len(seq), N_CONTEXT) float32 array per solo
 
 Values are described in ``helpers/music.py``.
 """
@@ -99,12 +100,50 @@ def load_sequences(split: str) -> list[np.ndarray]:
     return [np.ascontiguousarray(part, dtype=np.int32) for part in np.split(ids, cuts)]
 
 
-def load_solo(melid: int) -> Solo:
-    """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
+def _solo_rows(melid: int) -> pd.DataFrame:
     events = _events()
     rows = events[events["melid"] == int(melid)]
     if rows.empty:
         raise KeyError(f"no solo with melid {melid} in data/jazz/solos.parquet")
+    return rows
+
+
+def load_chord_track(melid: int):
+    """The chords under one solo as a :class:`helpers.jazz.context.ChordTrack` (changes
+    placed on the half-bar or beat before the first note that shows them)."""
+    from .context import ChordTrack
+
+    rows = _solo_rows(melid)
+    return ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+
+
+@lru_cache(maxsize=len(SPLITS))
+def _contexts(split: str) -> tuple:
+    from .context import ChordTrack, event_contexts
+
+    out = []
+    events = _events()
+    for melid in split_melids(split):
+        rows = events[events["melid"] == melid]
+        track = ChordTrack.from_events(rows["onset"], rows["duration"], rows["chord"].astype(str))
+        ctx = event_contexts(track, rows["onset"].to_numpy(), rows["duration"].to_numpy())
+        ctx.flags.writeable = False
+        out.append(ctx)
+    return tuple(out)
+
+
+def load_contexts(split: str) -> list[np.ndarray]:
+    """The context features of every value of ``split``, aligned with :func:`load_sequences`:
+    one float32 array ``(len(seq), N_CONTEXT)`` per solo, row ``t`` being the context of
+    the event after value ``t`` (see ``helpers.jazz.context``). Read-only, cached."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {SPLITS}")
+    return list(_contexts(split))
+
+
+def load_solo(melid: int) -> Solo:
+    """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
+    rows = _solo_rows(melid)
     solo = Solo(rows["onset"].to_numpy(np.int64), rows["duration"].to_numpy(np.int64),
                 rows["pitch"].to_numpy(np.int64), rows["chord"].astype(str).tolist())
     solo.values = rows["value"].astype(str).tolist()

@@ -1,100 +1,16 @@
-"""Evaluation for notebook 2: n-gram baselines, per-value NLL, and music statistics.
+"""Evaluation for notebook 2: music statistics and plots.
 
-NLL convention (shared by every model here): each sequence's first value is given, every
-later value ``x_t`` is scored by ``-log p(x_t | x_<t)`` in nats, and the mean is taken over
-all scored values of all sequences.
+The n-gram baselines and the per-value NLL live in ``helpers.jazz.sequences`` (one scoring
+function for every model); ``NGram`` and ``best_ngram`` are re-exported here.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 
 from .music import STEPS_PER_BEAT, Solo, parse_chord
-
-
-class NGram:
-    """Unigram (add-k smoothed) or interpolated Kneser-Ney bigram / trigram model of ids.
-
-    ``NGram(order, n_values, discount).fit(sequences)``; ``prob(context, x)`` with context
-    the tuple of previous ids (only the last ``order - 1`` are used).
-    """
-
-    def __init__(self, order: int, n_values: int, discount: float = 0.75, add_k: float = 1.0):
-        if order not in (1, 2, 3):
-            raise ValueError(f"order must be 1, 2 or 3, got {order}")
-        self.order, self.n_values, self.d, self.k = order, int(n_values), discount, add_k
-
-    def fit(self, sequences):
-        self.unigram = Counter()
-        self.counts = {n: defaultdict(Counter) for n in (2, 3)}   # context -> next -> count
-        for seq in sequences:
-            seq = [int(v) for v in seq]
-            self.unigram.update(seq)
-            for t in range(1, len(seq)):
-                self.counts[2][(seq[t - 1],)][seq[t]] += 1
-                if t >= 2:
-                    self.counts[3][(seq[t - 2], seq[t - 1])][seq[t]] += 1
-        # Kneser-Ney continuation counts: in how many distinct contexts a value follows.
-        cont1 = Counter()
-        for ctx, nxt in self.counts[2].items():
-            for x in nxt:
-                cont1[x] += 1
-        cont2 = defaultdict(Counter)  # for the bigram level under a trigram: N1+(. u x)
-        for (v, u), nxt in self.counts[3].items():
-            for x in nxt:
-                cont2[(u,)][x] += 1
-        self.cont1, self.cont1_total = cont1, sum(cont1.values())
-        self.cont2 = cont2
-        self.total = sum(self.unigram.values())
-        return self
-
-    def _p1(self, x: int) -> float:
-        if self.order == 1:
-            return (self.unigram[x] + self.k) / (self.total + self.k * self.n_values)
-        d, total = self.d, self.cont1_total
-        seen = len(self.cont1)
-        return max(self.cont1[x] - d, 0) / total + d * seen / total / self.n_values
-
-    def _p2(self, u: tuple, x: int, counts) -> float:
-        nxt = counts.get(u)
-        if not nxt:
-            return self._p1(x)
-        total = sum(nxt.values())
-        return max(nxt[x] - self.d, 0) / total + self.d * len(nxt) / total * self._p1(x)
-
-    def prob(self, context, x: int) -> float:
-        context = tuple(int(c) for c in context)
-        if self.order == 1 or not context:
-            return self._p1(x)
-        if self.order == 2 or len(context) < 2:
-            return self._p2(context[-1:], x, self.counts[2])
-        # trigram: the lower level uses continuation counts (Kneser-Ney)
-        nxt = self.counts[3].get(context[-2:])
-        lower = self._p2(context[-1:], x, self.cont2)
-        if not nxt:
-            return lower
-        total = sum(nxt.values())
-        return max(nxt[x] - self.d, 0) / total + self.d * len(nxt) / total * lower
-
-    def nll(self, sequences) -> float:
-        """Mean NLL per value (nats), the first value of each sequence given."""
-        total, count = 0.0, 0
-        for seq in sequences:
-            seq = [int(v) for v in seq]
-            for t in range(1, len(seq)):
-                total -= np.log(self.prob(seq[max(0, t - 2):t], seq[t]))
-                count += 1
-        return total / count
-
-
-def best_ngram(order: int, n_values: int, train, validation, discounts=(0.5, 0.75, 0.9)):
-    """Fit ``NGram(order)`` on train, choosing the discount (or add-k) on validation."""
-    grid = [dict(add_k=k) for k in (0.01, 0.1, 1.0)] if order == 1 else [dict(discount=d) for d in discounts]
-    fitted = [NGram(order, n_values, **kw).fit(train) for kw in grid]
-    scores = [m.nll(validation) for m in fitted]
-    return fitted[int(np.argmin(scores))]
-
+from .sequences import NGram, best_ngram  # noqa: F401  (re-exported)
 
 # ----------------------------------------------------------------------- music statistics
 

@@ -10,6 +10,7 @@ import keras
 from keras import layers, ops
 
 from ..paths import DATA
+from .sequences import one_hot, sequence_nll, windows  # noqa: F401  (re-exported: the notebook imports them from here)
 
 LSTM_WEIGHTS = DATA / "jazz" / "jazz_lstm.weights.h5"
 GRU_WEIGHTS = DATA / "jazz" / "jazz_gru.weights.h5"
@@ -120,55 +121,12 @@ def load_gru(n_values: int, path=GRU_WEIGHTS, n_a: int = N_A):
     return model
 
 
-def windows(sequences, Tx: int, stride: int | None = None) -> np.ndarray:
-    """Cut every sequence into windows of ``Tx + 1`` ids (input = first Tx, target = last Tx).
-
-    Returns int32 (n_windows, Tx + 1); windows never cross two solos.
-    """
-    stride = stride or Tx
-    out = [seq[i:i + Tx + 1] for seq in sequences for i in range(0, len(seq) - Tx, stride)]
-    if not out:
-        raise ValueError(f"no sequence is longer than Tx = {Tx}")
-    return np.stack(out).astype(np.int32)
-
-
-def one_hot(ids, n_values: int) -> np.ndarray:
-    """int ids of any shape -> float32 one-hot with a trailing n_values axis."""
-    ids = np.asarray(ids)
-    return np.eye(n_values, dtype=np.float32)[ids]
-
-
 def training_arrays(window_ids: np.ndarray, n_values: int):
     """``(X, Y)`` for the hand-unrolled model: X (m, Tx, n_values), Y a list of Tx arrays
     (m, n_values), ``Y[t]`` the value that follows ``X[:, t]``."""
     X = one_hot(window_ids[:, :-1], n_values)
     Y = one_hot(window_ids[:, 1:], n_values)
     return X, [Y[:, t] for t in range(Y.shape[1])]
-
-
-def sequence_nll(model, sequences, one_hot_input: bool = True, batch_size: int = 8) -> float:
-    """Mean negative log-likelihood (nats per value) of every value after the first of each
-    sequence, each sequence scored in one pass from a zero state.
-
-    The sequences are padded at the end to one length and run through ``model.predict`` in
-    batches (one compiled graph); the padding comes after every scored step, so a causal
-    model's scores do not depend on it.
-    """
-    n_values = model.output_shape[-1]
-    length = max(len(seq) for seq in sequences) - 1
-    ids = np.zeros((len(sequences), length), dtype=np.int32)
-    for row, seq in enumerate(sequences):
-        ids[row, :len(seq) - 1] = seq[:-1]
-    total, count = 0.0, 0
-    for lo in range(0, len(sequences), batch_size):
-        chunk = ids[lo:lo + batch_size]
-        x = one_hot(chunk, n_values) if one_hot_input else chunk
-        probs = model.predict(x, batch_size=len(chunk), verbose=0)
-        for row, seq in enumerate(sequences[lo:lo + batch_size]):
-            p = probs[row, np.arange(len(seq) - 1), seq[1:]]
-            total += float(-np.log(np.maximum(p, 1e-12)).sum())
-            count += len(seq) - 1
-    return total / count
 
 
 def _sigmoid(z):
