@@ -11,7 +11,7 @@ Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``)
   is the sum of the two marked values. Regression, loss MSE, reported as the *normalised*
   MSE (MSE / variance of the target): 1 = no better than always answering the mean.
 - ``"jazz"``: next-value prediction on notebook 2's solos; reported as negative log-likelihood
-  per predicted value (nats) on held-out solos.
+  per predicted value (nats) on held-out solos, scored like notebook 2 (:func:`jazz_nll`).
 - ``"emoji"``: notebook 3's sentences -> one of 5 labels, frozen GloVe vectors in; reported as
   accuracy on the test sentences.
 
@@ -141,49 +141,22 @@ def normalised_mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 # ---------------------------------------------------------------- task (b): jazz values
 
 def windows(sequences: list[np.ndarray], T_x: int, stride: int):
-    """Cut sequences of value ids into next-value training windows.
+    """Next-value training windows of value ids, cut by ``helpers.jazz.sequences``:
+    X (m, T_x) int32 inputs, Y (m, T_x) int32 targets, W (m, T_x) float32 (1 = real target,
+    0 = padding at the end of a solo)."""
+    from ..jazz.sequences import next_value_windows
 
-    A window starting at ``s`` holds inputs ``seq[s : s+T_x]`` and targets ``seq[s+1 : s+T_x+1]``;
-    starts are 0, stride, 2 stride, ... while a target is left. A window that runs past the end
-    of its sequence is padded with id 0 and weight 0. With ``stride == T_x`` every value except
-    the first of each sequence is a target exactly once (what :func:`sequence_nll` needs).
-
-    Returns X (m, T_x) int32, Y (m, T_x) int32, W (m, T_x) float32 (1 = real target, 0 = padding).
-    """
-    if T_x < 1 or stride < 1:
-        raise ValueError(f"T_x and stride must be >= 1, got {T_x}, {stride}")
-    X, Y, W = [], [], []
-    for number, seq in enumerate(sequences):
-        seq = np.asarray(seq)
-        if seq.ndim != 1 or len(seq) < 2:
-            raise ValueError(f"sequence {number}: need a 1-D array of at least 2 ids, "
-                             f"got shape {seq.shape}")
-        for start in range(0, len(seq) - 1, stride):
-            x = seq[start:start + T_x]
-            y = seq[start + 1:start + T_x + 1]
-            n = len(y)
-            X.append(np.pad(x[:n], (0, T_x - n)))
-            Y.append(np.pad(y, (0, T_x - n)))
-            W.append(np.arange(T_x) < n)
-    return (np.array(X, dtype=np.int32), np.array(Y, dtype=np.int32), np.array(W, dtype=np.float32))
-
-
-def sequence_nll(model, sequences: list[np.ndarray], T_x: int) -> float:
-    """Mean negative log-likelihood (nats) of every value after the first of each sequence,
-    read in consecutive windows of ``T_x`` (the model's state starts fresh in each window)."""
-    X, Y, W = windows(sequences, T_x, stride=T_x)
-    probs = predict(model, X).astype(np.float64)
-    p = np.take_along_axis(probs, Y[..., None], axis=-1)[..., 0]
-    return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
+    return next_value_windows(sequences, T_x, stride)
 
 
 def jazz_nll(model, sequences: list[np.ndarray]) -> float:
-    """The jazz score of notebook 2, for a model that reads value ids: mean negative
-    log-likelihood (nats) of every value after the first of each solo, each solo read in
-    one pass from a zero state (``helpers.jazz.model.sequence_nll``)."""
-    from ..jazz.model import sequence_nll as whole_solo_nll
+    """The jazz score of notebook 2, by the same function and in the same mode:
+    ``helpers.jazz.sequences.sequence_nll(..., mode="whole")``, the mean negative
+    log-likelihood (nats) of every value after the first of each solo, each solo read in one
+    pass from a zero state."""
+    from ..jazz.sequences import WHOLE, sequence_nll
 
-    return whole_solo_nll(model, sequences, one_hot_input=False)
+    return sequence_nll(model, sequences, mode=WHOLE)
 
 
 # ---------------------------------------------------------------- task (c): emoji sentences
