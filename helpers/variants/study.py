@@ -44,7 +44,7 @@ VERSION_FIELDS = ("python", "numpy", "tensorflow", "keras", "machine")
 
 @dataclass(frozen=True)
 class AddingConfig:
-    lengths: tuple[int, ...] = (10, 30, 100)
+    lengths: tuple[int, ...] = (10, 25, 50)
     models: tuple[str, ...] = ("SimpleRNN", "GRU", "LSTM", "LSTM, forget bias 0")
     budget: int = 1200
     n_train: int = 3200         # training sequences (one epoch)
@@ -89,7 +89,7 @@ class EmojiConfig:
 @dataclass(frozen=True)
 class TimingConfig:
     models: tuple[str, ...] = ("SimpleRNN", "GRU", "LSTM")
-    adding_length: int = 100
+    adding_length: int = 50
     adding_sequences: int = 1600   # timed: one pass over this many training sequences
     jazz_windows: int = 1600
     rounds: int = 7
