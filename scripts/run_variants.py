@@ -46,19 +46,23 @@ def main(argv=None) -> int:
     config = CONFIGS[args.config]
     command = " ".join(["python", "scripts/run_variants.py", *argv])
     log(f"{command}: {config.name} configuration, tasks {args.tasks}, {args.jobs} worker(s)")
+    # finished runs are appended here, so that an interrupted study resumes where it stopped
+    checkpoint = args.out.with_name(args.out.stem + ".partial.jsonl")
     if args.jobs == 1:
         init_worker()
-        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log)
+        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
+                            checkpoint=checkpoint)
     else:
         with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
                                  initializer=init_worker) as pool:
             results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
-                                executor=pool, workers=args.jobs)
+                                executor=pool, workers=args.jobs, checkpoint=checkpoint)
     partial = set(args.tasks) != set(STUDY_TASKS)
     if partial and not args.replace and args.out.is_file():
         results = merge_results(load_results(args.out), results)
         log(f"kept the other tasks of {args.out}: {results['tasks']}")
     save_results(results, args.out)
+    checkpoint.unlink(missing_ok=True)
     log(f"wrote {args.out} ({len(results['runs'])} runs, {results['total_seconds']:.0f} s)")
     return 0
 

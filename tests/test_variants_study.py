@@ -165,7 +165,8 @@ MICRO = S.StudyConfig(
     "micro", seeds=(1,),
     adding=S.AddingConfig(lengths=(6,), models=("GRU", "LSTM, forget bias 0"), n_train=256,
                           n_val=64, n_test=64, max_epochs=2, patience=1, batch_size=64),
-    jazz=S.JazzConfig(models=("SimpleRNN",), budget=8000, n_e=8, max_epochs=1, max_solos=3),
+    jazz=S.JazzConfig(models=("SimpleRNN",), budget=8000, n_e=8, max_epochs=2, learning_rate=0.05,
+                      max_solos=20),
     emoji=S.EmojiConfig(models=("LSTM",), budget=1500, max_epochs=2),
     timing=S.TimingConfig(models=("SimpleRNN", "GRU"), adding_length=6, adding_sequences=64,
                           jazz_windows=32, rounds=2),
@@ -194,7 +195,7 @@ def test_runner_end_to_end_on_a_reduced_config(tmp_path, monkeypatch):
     for run in stored["runs"]:
         assert len(run["eval"]) == run["epochs"] <= 2
     jazz = stored["runs"][2]
-    assert jazz["score"] < math.log(vocab_size())  # better than guessing uniformly
+    assert jazz["score"] < math.log(vocab_size()) - 0.3  # better than guessing uniformly
     # the emoji part re-runs alone and keeps the rest of the file
     before = {(r["task"], r["model"]): r for r in stored["runs"]}
     assert runner.main(["--config", "micro", "--jobs", "1", "--tasks", "emoji", "--out", str(out)]) == 0
