@@ -9,17 +9,78 @@ from helpers.emojify.data import (EMOJI, SentenceFileError, SoftmaxClassifier, c
 from helpers.emojify.glove import load_glove
 
 
+# words that carry no class on their own: a "new-word" test sentence must use a word outside
+# this list that no training sentence uses
+FUNCTION_WORDS = set("""a an the i me my mine you your yours he him his she her hers we us our they them
+their it its this that these those is am are was were be been being do does did have has had
+will would can could shall should may might must and or but so to of in on at for with by from
+about as up down out over some all very so too really just now then there here what who not no
+never anymore longer more much many one two""".split())
+
+
 @pytest.fixture(scope="module")
 def splits():
-    return {split: load_sentences(split) for split in ("train", "test")}
+    return {split: load_sentences(split, tags=True) for split in ("train", "test")}
 
 
-def test_sizes_and_balance(splits):
-    for split, (size, per_label) in {"train": (500, 100), "test": (120, 24)}.items():
-        sentences, labels = splits[split]
-        assert len(sentences) == size and labels.shape == (size,)
-        assert labels.dtype == np.int64
-        assert np.bincount(labels, minlength=5).tolist() == [per_label] * 5
+def test_sizes_and_groups(splits):
+    train, test = splits["train"], splits["test"]
+    assert len(train[0]) == 653 and len(test[0]) == 211
+    assert train[1].dtype == np.int64 and test[1].shape == (211,)
+    assert set(train[2]) == {""}
+    tags = np.array(test[2])
+    counts = {tag: int(np.sum(tags == tag)) for tag in emoji_data.TAGS}
+    assert counts == {"": 120, "new-word": 50, "negation": 21, "order": 20}
+    assert np.sum(np.isin(tags, emoji_data.SLICE)) >= 30
+    assert min(np.bincount(train[1], minlength=5)) >= 100
+    assert np.bincount(test[1][tags == ""], minlength=5).tolist() == [24] * 5
+    assert np.bincount(test[1][tags == "new-word"], minlength=5).tolist() == [10] * 5
+
+
+def test_every_new_word_sentence_uses_a_content_word_training_never_uses(splits):
+    train_words = {w for s in splits["train"][0] for w in clean(s).split()}
+    sentences, _, tags = splits["test"]
+    for s, tag in zip(sentences, tags):
+        if tag == "new-word":
+            new = set(clean(s).split()) - train_words - FUNCTION_WORDS
+            assert new, f"{s!r} uses only words seen in training"
+
+
+def test_the_slice_has_its_patterns_in_training(splits):
+    train, test = splits["train"], splits["test"]
+    negations = [(s, y) for s, y in zip(train[0], train[1]) if " not " in f" {clean(s)} "]
+    # negated happy words are sad, negated sad words are happy: both directions are taught
+    assert sum(y == 3 for _, y in negations) >= 30 and sum(y == 2 for _, y in negations) >= 30
+    assert ("I am not happy", 3) in negations and ("I am not sad", 2) in negations
+    orders = [(s, y) for s, y in zip(train[0], train[1]) if " but now " in f" {s} " or " but then " in f" {s} "]
+    assert len(orders) >= 20 and {y for _, y in orders} == {2, 3}
+    # the order sentences of the test set come in pairs of the same words in another order
+    order_test = [s for s, tag in zip(test[0], test[2]) if tag == "order"]
+    bags = {}
+    for s in order_test:
+        bags.setdefault(tuple(sorted(clean(s).split())), []).append(s)
+    assert sum(len(group) == 2 for group in bags.values()) >= 8
+
+
+def test_miss_follows_the_stated_rule(splits):
+    # missing a loved person is love; missing a thing, a place, a time or a chance is sad
+    # (sport keeps its topic). data/README.md states the rule; this lists every use.
+    labelled = {clean(s): y for split in splits.values() for s, y in zip(split[0], split[1])}
+    miss = {s: y for s, y in labelled.items() if any(w.startswith("miss") for w in s.split())}
+    assert miss == {
+        "i miss you so much my darling": 0, "honey i missed you today": 0, "i miss my girlfriend": 0,
+        "i miss my mom": 0, "i miss you every day": 0, "i miss my husband so much": 0,
+        "we miss you grandma": 0, "she misses her boyfriend": 0,
+        "she misses her old life": 3, "we missed the last train": 3, "i miss my old school": 3,
+        "he misses his home town": 3, "i missed my chance": 3, "she missed her flight": 3,
+        "i miss the summer": 3, "we miss the old days": 3,
+        "he missed the penalty kick": 1,
+    }
+
+
+def test_every_test_sentence_fits_the_training_max_len(splits):
+    max_len = max(len(s.split()) for s in splits["train"][0])
+    assert max(len(s.split()) for s in splits["test"][0]) <= max_len
 
 
 def test_no_test_sentence_repeats_a_training_sentence(splits):
@@ -29,14 +90,14 @@ def test_no_test_sentence_repeats_a_training_sentence(splits):
 
 
 def test_no_duplicates_within_a_split(splits):
-    for sentences, _ in splits.values():
+    for sentences, _, _ in splits.values():
         cleaned = [clean(s) for s in sentences]
         assert len(set(cleaned)) == len(cleaned)
 
 
 def test_sentences_are_short_clean_and_in_glove(splits):
     glove = load_glove()
-    for sentences, _ in splits.values():
+    for sentences, _, _ in splits.values():
         for s in sentences:
             words = s.lower().split()
             assert 1 <= len(words) <= 12, s
@@ -69,6 +130,13 @@ def test_reads_quoted_sentences(tmp_path):
     assert sentences == ["well, yes", "no"] and labels.tolist() == [2, 3]
 
 
+def test_reads_tags(tmp_path):
+    path = write(tmp_path, "sentence,label,tag\nI am not sad,2,negation\nyay,2,\n")
+    sentences, labels, tags = read_sentences(path, tags=True)
+    assert tags == ["negation", ""] and labels.tolist() == [2, 2]
+    assert read_sentences(write(tmp_path, "sentence,label\nhi,1\n"), tags=True)[2] == [""]
+
+
 @pytest.mark.parametrize("text, message", [
     ("sentence;label\nhi,1\n", r"s\.csv, line 1: expected the header"),
     ("sentence,label\nhi,1\nhello there\n", r"s\.csv, line 3: expected 2 fields"),
@@ -79,6 +147,8 @@ def test_reads_quoted_sentences(tmp_path):
     ("sentence,label\nhi,1\n   ,2\n", r"s\.csv, line 3: the sentence is empty"),
     ("sentence,label\nhi,1\n\nyo,2\n", r"s\.csv, line 3: empty line"),
     ("sentence,label\n", r"s\.csv: no sentences"),
+    ("sentence,label,tag\nhi,1,\nno,3,sarcasm\n", r"s\.csv, line 3: unknown tag 'sarcasm'"),
+    ("sentence,label,tag\nhi,1\n", r"s\.csv, line 2: expected 3 fields \(sentence,label,tag\)"),
 ])
 def test_bad_rows_name_file_and_line(tmp_path, text, message):
     with pytest.raises(SentenceFileError, match=message):

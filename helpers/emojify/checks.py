@@ -2,13 +2,19 @@
 
 The checks use a tiny made-up vocabulary (a few words with 4-dimensional vectors) so that
 they run in well under a second and every number can be worked out by hand.
+
+Grading contract: random inputs come from :func:`helpers.checking.rng`, reference values from
+:func:`helpers.checking.expected_arrays` (computed by :func:`expected` with the reference
+solutions), and what the learner's code *builds* (a Keras layer or model) is looked at only
+inside the ``probe_*`` functions below, which return plain values.
 """
 import contextlib
 import io
 
 import numpy as np
 
-from ..checking import exercise, expected_arrays
+from ..checking import REGISTRY, CheckFailed, NotImplementedYet, Report, exercise, expected_arrays, \
+    learner_function, rng
 
 MODULE = "emojify"
 POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,
@@ -16,29 +22,29 @@ POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,
 
 WORDS = ("i", "love", "you", "pizza", "play", "ball", "sad", "happy")
 DIM = 4
+N_CLASSES = 5
 
 
 def tiny_vocabulary(dim: int = DIM):
-    """``(word_to_vec_map, word_to_index)``: WORDS with fixed vectors, indices 1..len(WORDS)."""
-    rng = np.random.default_rng(7)
-    vectors = np.round(rng.standard_normal((len(WORDS), dim)), 3)
+    """``(word_to_vec_map, word_to_index)``: WORDS with random vectors, indices 1..len(WORDS)."""
+    vectors = np.round(rng(7).standard_normal((len(WORDS), dim)), 3)
     word_to_vec_map = {w: vectors[i] for i, w in enumerate(WORDS)}
     word_to_index = {w: i + 1 for i, w in enumerate(WORDS)}
     return word_to_vec_map, word_to_index
 
 
-# Sentences and labels for the model checks: mixed case, an unknown word, repeated words.
+# Sentences and labels for the model checks: mixed case, an unknown word, repeated words; the
+# first five hold every label once, so that n_y = len(np.unique(Y)) is 5 in every call.
 SENTENCES = np.array(["I love you", "play ball", "I am sad", "happy happy you",
                       "pizza", "Love PIZZA", "you play", "sad zzz ball"])
 LABELS = np.array([0, 1, 3, 2, 4, 0, 1, 3])
-
-
-def quietly(report, fn, *args, **kwargs):
-    """Call through ``report`` and capture what the learner's function prints."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        result = report.call(fn, *args, **kwargs)
-    return result, out.getvalue()
+# One SGD step in disguise: the last four sentences have no known word, so their average is 0
+# and only the first sentence moves W (the others move b only).
+ONE_STEP = np.array(["I love you", "qqq", "zzz", "xxx", "yyy"])
+ONE_STEP_LABELS = np.array([0, 1, 2, 3, 4])
+INDEX_SENTENCES = np.array(["I love you", "pizza", "you LOVE zzz pizza"])
+V2_LEN = 6
+V2_BATCH = np.array([[1, 2, 3, 0, 0, 0], [4, 0, 0, 0, 0, 0]])
 
 
 def expected(graded) -> dict:
@@ -47,11 +53,14 @@ def expected(graded) -> dict:
     for k, s in enumerate(SENTENCES):
         ref[f"sentence_to_avg/{k}"] = graded.sentence_to_avg(s, w2v)
     with contextlib.redirect_stdout(io.StringIO()):
-        for m, iters in ((1, 1), (len(LABELS), 1), (len(LABELS), 3)):
-            pred, W, b = graded.model(SENTENCES[:m], LABELS[:m], w2v, learning_rate=0.1,
-                                      num_iterations=iters)
-            ref[f"model/m{m}_it{iters}/W"], ref[f"model/m{m}_it{iters}/b"] = W, b
-            ref[f"model/m{m}_it{iters}/pred"] = pred
+        runs = {"init": (SENTENCES[:5], LABELS[:5], 0.0, 1), "step": (ONE_STEP, ONE_STEP_LABELS, 0.1, 1),
+                "m8_it1": (SENTENCES, LABELS, 0.1, 1), "m8_it3": (SENTENCES, LABELS, 0.1, 3)}
+        for key, (X, Y, lr, iters) in runs.items():
+            pred, W, b = graded.model(X, Y, w2v, learning_rate=lr, num_iterations=iters)
+            ref[f"model/{key}/W"], ref[f"model/{key}/b"], ref[f"model/{key}/pred"] = W, b, pred
+    ref["sentences_to_indices/X"] = graded.sentences_to_indices(INDEX_SENTENCES, w2i, 5)
+    ref["pretrained_embedding_layer/matrix"] = graded.pretrained_embedding_layer(w2v, w2i).get_weights()[0]
+    ref["Emojify_V2/count_params"] = np.array(graded.Emojify_V2((V2_LEN,), w2v, w2i).count_params())
     return ref
 
 
@@ -65,11 +74,11 @@ def check_sentence_to_avg(fn, report):
     report.shape(avg, (DIM,), "the average of 'i love you'",
                  hint=f"return one vector of shape ({DIM},) (the embedding size), "
                       f"got shape {np.shape(avg)}")
-    report.close(avg, (w2v["i"] + w2v["love"] + w2v["you"]) / 3, "the average of 'i love you'",
+    report.close(avg, ref["sentence_to_avg/0"], "the average of 'i love you'",
                  hint="add up the vectors of the words and divide by the number of words.")
     report.close(report.call(fn, "I LOVE You", w2v), ref["sentence_to_avg/0"],
                  "'I LOVE You' (capitals)", hint="lower-case the sentence before looking words up.")
-    report.close(report.call(fn, "sad zzz ball", w2v), (w2v["sad"] + w2v["ball"]) / 2,
+    report.close(report.call(fn, "sad zzz ball", w2v), ref["sentence_to_avg/7"],
                  "'sad zzz ball' (one unknown word)",
                  hint="skip unknown words and divide by the number of KNOWN words only.")
     report.close(report.call(fn, "happy happy you", w2v), ref["sentence_to_avg/3"],
@@ -84,157 +93,300 @@ def check_sentence_to_avg(fn, report):
 
 # ---------------------------------------------------------------- model
 
+def probe_model(fn, X, Y, word_to_vec_map, learning_rate, num_iterations):
+    """Train with the learner's ``model``; what it returns (as arrays) and what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = fn(np.asarray(X), np.asarray(Y), word_to_vec_map, learning_rate=learning_rate,
+                    num_iterations=num_iterations)
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        return {"returned": type(result).__name__, "printed": out.getvalue()}
+    pred, W, b = (np.asarray(r, dtype=float) for r in result)
+    return {"returned": "3 values", "pred": pred, "W": W, "b": b, "printed": out.getvalue()}
+
+
+def _trained(report, fn, X, Y, learning_rate, num_iterations, first=False):
+    w2v, _ = tiny_vocabulary()
+    got = report.probe(probe_model, fn, X, Y, w2v, learning_rate, num_iterations)
+    if got["returned"] != "3 values":
+        report.fail(f"model must return the three values pred, W, b (got {got['returned']}).")
+    if first:
+        report.ok("model returns pred, W, b")
+    return got
+
+
+def _step_multiple(got, want, start):
+    """k if ``got - start`` is k times ``want - start`` for a whole k other than 1, else None."""
+    step, ref_step = np.ravel(got - start), np.ravel(want - start)
+    if not np.any(ref_step) or np.shape(step) != np.shape(ref_step):
+        return None
+    k = float(step @ ref_step / (ref_step @ ref_step))
+    if abs(k - round(k)) < 1e-6 and round(k) != 1 and np.allclose(step, k * ref_step, atol=1e-8):
+        return round(k)
+    return None
+
+
 @exercise("model", POINTS["model"])
 def check_model(fn, report):
-    w2v, _ = tiny_vocabulary()
     ref = expected_arrays(MODULE)
-    (pred, W, b), printed = quietly(report, fn, SENTENCES[:1], LABELS[:1], w2v,
-                                    learning_rate=0.1, num_iterations=1)
-    report.shape(W, (5, DIM), "W")
-    report.shape(b, (5,), "b")
-    report.shape(pred, (1,), "pred for one sentence", hint="pred holds one label per sentence: shape (m,).")
-    report.close(W, ref["model/m1_it1/W"], "W after one step on one sentence",
+    start = _trained(report, fn, SENTENCES[:5], LABELS[:5], 0.0, 1, first=True)
+    report.shape(start["W"], (N_CLASSES, DIM), "W",
+                 hint=f"W must have shape (n_y, n_h) = ({N_CLASSES}, {DIM}), got {np.shape(start['W'])}.")
+    report.shape(start["b"], (N_CLASSES,), "b",
+                 hint=f"b must have shape (n_y,) = ({N_CLASSES},), got {np.shape(start['b'])}.")
+    report.close(start["W"], ref["model/init/W"], "W with learning_rate=0 (the initial W)",
+                 hint="keep the initialisation given in the cell (rng = np.random.default_rng(1); "
+                      "W = rng.standard_normal((n_y, n_h)) / np.sqrt(n_h)): the check compares your "
+                      "W with the reference's, so both must start from the same W.")
+    W0, b0 = ref["model/init/W"], ref["model/init/b"]
+
+    step = _trained(report, fn, ONE_STEP, ONE_STEP_LABELS, 0.1, 1)
+    k = _step_multiple(step["W"], ref["model/step/W"], W0)
+    if k == -1:
+        report.fail("W moved uphill: with dz = a - Y_oh and dW = np.outer(dz, avg), the update is "
+                    "W = W - learning_rate * dW (and b = b - learning_rate * db).")
+    if k is not None and k > 1:
+        report.fail(f"W moved {k} times too far: compute dW and db afresh for each sentence "
+                    "(no accumulation across examples), and update W and b right away.")
+    report.close(step["W"], ref["model/step/W"], "W after one SGD step",
                  hint="one SGD step: the scores z = W avg + b and their softmax a; dz is a minus "
                       "the one-hot label, dW the outer product of dz and the average, db is dz; "
                       "then step W and b by -learning_rate times their gradients.")
-    report.close(b, ref["model/m1_it1/b"], "b after one step on one sentence",
-                 hint="update b too, with its own gradient db (equal to dz) times learning_rate.")
+    if np.allclose(step["b"], b0):
+        report.fail("b never changes: update b too, with its own gradient db (equal to dz) "
+                    "times learning_rate.")
+    report.close(step["b"], ref["model/step/b"], "b after the same pass",
+                 hint="update b after every sentence: b = b - learning_rate * db with db = dz "
+                      "of that sentence only.")
+
     m = len(LABELS)
-    (pred, W, b), printed = quietly(report, fn, SENTENCES, LABELS, w2v,
-                                    learning_rate=0.1, num_iterations=1)
-    report.close(W, ref[f"model/m{m}_it1/W"], f"W after one pass over {m} sentences",
+    one = _trained(report, fn, SENTENCES, LABELS, 0.1, 1)
+    report.close(one["W"], ref["model/m8_it1/W"], f"W after one pass over {m} sentences",
                  hint="update W and b after EVERY sentence with that sentence's gradient only: "
                       "compute dW and db afresh for each example (no accumulation across examples), "
                       "and use the W and b already updated by the previous example.")
-    report.close(b, ref[f"model/m{m}_it1/b"], f"b after one pass over {m} sentences",
+    report.close(one["b"], ref["model/m8_it1/b"], f"b after one pass over {m} sentences",
                  hint="db must be that sentence's dz only, applied right away.")
-    (pred, W, b), printed = quietly(report, fn, SENTENCES, LABELS, w2v,
-                                    learning_rate=0.1, num_iterations=3)
-    report.close(W, ref[f"model/m{m}_it3/W"], "W after three passes",
+    pred = one["pred"]
+    report.require(np.shape(pred) in ((m,), (m, 1)), f"pred holds one label per sentence",
+                   f"pred holds one label per sentence: shape ({m},), got {np.shape(pred)} "
+                   "(take np.argmax over the classes, axis=1 of the (m, n_y) scores).")
+    report.require(np.array_equal(np.ravel(pred), ref["model/m8_it1/pred"]),
+                   "pred are the trained model's labels",
+                   "pred must be np.argmax of the trained W and b's scores for each training "
+                   "sentence: one integer label 0-4 per sentence.")
+    report.require("cost" in one["printed"].lower(), "it reports the cost while training",
+                   "print the cost (and accuracy) during training, e.g. at iteration 0.")
+
+    three = _trained(report, fn, SENTENCES, LABELS, 0.1, 3)
+    report.close(three["W"], ref["model/m8_it3/W"], "W after three passes",
                  hint="each iteration must go over all the sentences again, starting from the "
                       "W and b left by the previous iteration.")
-    report.shape(pred, (m,), "pred")
-    report.require(np.array_equal(np.asarray(pred).ravel(), ref[f"model/m{m}_it3/pred"]),
-                   "pred are the final model's labels",
-                   "pred must be np.argmax of the FINAL W and b's scores for each training "
-                   "sentence: one integer label 0-4 per sentence.")
-    report.require("cost" in printed.lower(), "it reports the cost while training",
-                   "print the cost (and accuracy) during training, e.g. at iteration 0.")
 
 
 # ---------------------------------------------------------------- sentences_to_indices
 
+def _case_sensitive_rows(sentences, word_to_index, max_len):
+    """What a version that forgets ``.lower()`` returns (to recognise that mistake)."""
+    rows = np.zeros((len(sentences), max_len))
+    for i, s in enumerate(sentences):
+        known = [word_to_index[w] for w in s.split() if w in word_to_index]
+        rows[i, :len(known)] = known
+    return rows
+
+
 @exercise("sentences_to_indices", POINTS["sentences_to_indices"])
 def check_sentences_to_indices(fn, report):
     _, w2i = tiny_vocabulary()
-    X = np.array(["I love you", "pizza", "you LOVE zzz pizza"])
-    got = report.call(fn, X, w2i, 5)
+    want = expected_arrays(MODULE)["sentences_to_indices/X"]
+    got = report.call(fn, INDEX_SENTENCES, w2i, 5)
     report.shape(got, (3, 5), "indices for 3 sentences, max_len 5",
                  hint=f"return an (m, max_len) array, got shape {np.shape(got)}")
     got = np.asarray(got)
-    report.require(np.issubdtype(got.dtype, np.integer), "the indices are integers",
-                   f"the indices should be an integer array (got {got.dtype}): "
-                   "np.zeros((m, max_len), dtype=np.int32).")
-    want = np.array([[1, 2, 3, 0, 0], [4, 0, 0, 0, 0], [3, 2, 4, 0, 0]])
+    report.require(np.issubdtype(got.dtype, np.number) and np.all(np.isfinite(got))
+                   and np.array_equal(got, np.round(got)), "the indices are whole numbers",
+                   f"the indices should be whole numbers (got {got.dtype} values like "
+                   f"{got.ravel()[:3]}): X_indices = np.zeros((m, max_len), dtype=np.int32).")
+    if not np.array_equal(got, want) and np.array_equal(got, _case_sensitive_rows(INDEX_SENTENCES, w2i, 5)):
+        report.fail("'I' and 'LOVE' were skipped as unknown words: word_to_index holds lower-case "
+                    "words, so lower-case each sentence (sentence.lower()) before splitting it.")
     report.require(np.array_equal(got[:2], want[:2]), "known words get their index, padding is 0",
                    "word j of sentence i goes to X_indices[i, j] = word_to_index[word] (lower-cased); "
                    "the rest of the row stays 0 (padding).")
     report.require(np.array_equal(got[2], want[2]), "capitals are lower-cased, unknown words are skipped",
-                   "lower-case each word and skip words missing from word_to_index, so the known "
+                   "skip words missing from word_to_index (leave no 0 for them), so the known "
                    "words stay next to each other (index 0 is kept for padding).")
     one = report.call(fn, np.array(["pizza"]), w2i, 1)
-    report.require(np.array_equal(np.asarray(one), [[4]]), "m = 1 and max_len = 1 work",
+    report.require(np.array_equal(np.asarray(one), want[1:2, :1]), "m = 1 and max_len = 1 work",
                    "a single one-word sentence with max_len=1 should give [[word_to_index['pizza']]].")
 
 
 # ---------------------------------------------------------------- pretrained_embedding_layer
 
-@exercise("pretrained_embedding_layer", POINTS["pretrained_embedding_layer"])
-def check_pretrained_embedding_layer(fn, report):
+def probe_embedding_layer(fn, word_to_vec_map, word_to_index):
+    """Build the learner's embedding layer; its kind, settings and matrix as plain values."""
     import keras
 
+    layer = fn(word_to_vec_map, word_to_index)
+    info = {"type": type(layer).__name__, "is_embedding": isinstance(layer, keras.layers.Embedding)}
+    if info["is_embedding"]:
+        weights = layer.get_weights() if layer.built else []
+        info.update(input_dim=int(layer.input_dim), output_dim=int(layer.output_dim),
+                    trainable=bool(layer.trainable), mask_zero=bool(layer.mask_zero),
+                    built=bool(layer.built), n_weights=len(weights))
+        if len(weights) == 1:
+            info["matrix"] = np.asarray(weights[0], dtype=np.float64)
+    return info
+
+
+@exercise("pretrained_embedding_layer", POINTS["pretrained_embedding_layer"])
+def check_pretrained_embedding_layer(fn, report):
     w2v, w2i = tiny_vocabulary()
-    layer = report.call(fn, w2v, w2i)
-    report.require(isinstance(layer, keras.layers.Embedding), "it returns a keras Embedding layer",
-                   f"return a keras.layers.Embedding, not {type(layer).__name__}.")
-    report.require(layer.input_dim == len(w2i) + 1 and layer.output_dim == DIM,
+    want = expected_arrays(MODULE)["pretrained_embedding_layer/matrix"]
+    layer = report.probe(probe_embedding_layer, fn, w2v, w2i)
+    report.require(layer["is_embedding"], "it returns a keras Embedding layer",
+                   f"return a keras.layers.Embedding, not {layer['type']}.")
+    report.require(layer["input_dim"] == len(w2i) + 1 and layer["output_dim"] == DIM,
                    f"input_dim = len(word_to_index) + 1 = {len(w2i) + 1}, output_dim = {DIM}",
                    f"the layer needs one row per word plus row 0 for padding: Embedding("
-                   f"{len(w2i) + 1}, {DIM}), got Embedding({layer.input_dim}, {layer.output_dim}).")
-    report.require(not layer.trainable, "the layer is frozen",
-                   "pass trainable=False: the GloVe vectors must not change during training.")
-    report.require(bool(layer.mask_zero), "index 0 is masked",
-                   "pass mask_zero=True so the LSTM skips the padding (index 0).")
-    report.require(layer.built and len(layer.get_weights()) == 1, "the layer is built and holds its matrix",
+                   f"{len(w2i) + 1}, {DIM}), got Embedding({layer['input_dim']}, {layer['output_dim']}).")
+    report.require(layer["built"] and layer["n_weights"] == 1, "the layer is built and holds its matrix",
                    "build the layer (layer.build((None,))) and then set_weights([emb_matrix]).")
-    matrix = layer.get_weights()[0]
-    report.shape(matrix, (len(w2i) + 1, DIM), "the embedding matrix")
+    matrix = layer["matrix"]
+    report.shape(matrix, want.shape, "the embedding matrix")
+    if not any(np.allclose(row, vector, atol=1e-6) for row in matrix for vector in want[1:]):
+        report.fail("the layer does not hold emb_matrix (no row is a word's vector): call "
+                    "embedding_layer.set_weights([emb_matrix]) after build.")
     report.require(not np.any(matrix[0]), "row 0 (padding) is zeros",
-                   "row 0 is padding: leave it at zeros.")
-    want = np.zeros_like(matrix)
-    for word, index in w2i.items():
-        want[index] = w2v[word]
+                   "row 0 is padding: leave it at zeros (row word_to_index[w] holds the vector of w, "
+                   "and the indices start at 1).")
     report.close(matrix, want, "row word_to_index[w] holds the vector of w", atol=1e-6,
                  hint="fill emb_matrix[word_to_index[word]] = word_to_vec_map[word] for every word.")
+    report.require(not layer["trainable"], "the layer is frozen",
+                   "pass trainable=False: the GloVe vectors must not change during training.")
+    report.require(layer["mask_zero"], "index 0 is masked",
+                   "pass mask_zero=True (this course asks for it, see the exercise text): the layer "
+                   "then tells the LSTMs to skip the padding (index 0).")
 
 
 # ---------------------------------------------------------------- Emojify_V2
 
-def _layer_summary(model):
+def _layer_info(layer) -> dict:
     import keras
 
-    kinds = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.InputLayer):
-            continue
-        kinds.append(layer)
-    return kinds
+    info = {"type": type(layer).__name__, "trainable": bool(layer.trainable)}
+    if isinstance(layer, keras.layers.RNN) or hasattr(layer, "return_sequences"):
+        info["units"] = int(getattr(layer, "units", 0) or 0)
+        info["return_sequences"] = bool(layer.return_sequences)
+    if isinstance(layer, keras.layers.Dropout):
+        info["rate"] = float(layer.rate)
+    if isinstance(layer, keras.layers.Embedding):
+        info["mask_zero"] = bool(layer.mask_zero)
+        weights = layer.get_weights()
+        info["matrix"] = np.asarray(weights[0], dtype=np.float64) if weights else np.zeros((0, 0))
+    activation = getattr(layer, "activation", None)
+    if activation is not None:
+        info["activation"] = getattr(activation, "__name__", str(activation))
+    return info
+
+
+def probe_Emojify_V2(fn, max_len, word_to_vec_map, word_to_index, batch):
+    """Build the learner's model; its layers, shapes and predictions as plain values.
+
+    ``short`` are the predictions of a second model built for any length (``(None,)``), with the
+    first model's weights, on the batch cut to its first row's words: equal to ``probs[:1]`` when
+    the padding is masked.
+    """
+    import keras
+
+    model = fn((max_len,), word_to_vec_map, word_to_index)
+    info = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
+    if not info["is_model"]:
+        return info
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    info.update(input_shape=list(model.input_shape), output_shape=list(model.output_shape),
+                layers=[_layer_info(layer) for layer in layers], count_params=int(model.count_params()))
+    if len(info["output_shape"]) != 2:
+        return info
+    batch = np.asarray(batch)
+    info["probs"] = np.asarray(model.predict(batch, verbose=0), dtype=np.float64)
+    flexible = fn((None,), word_to_vec_map, word_to_index)
+    flexible.set_weights(model.get_weights())
+    length = int(np.count_nonzero(batch[0]))
+    info["short"] = np.asarray(flexible.predict(batch[:1, :length], verbose=0), dtype=np.float64)
+    return info
+
+
+def _own_embedding_layer(fn, report):
+    """Emojify_V2 builds on the learner's pretrained_embedding_layer: check that one first."""
+    embedding = learner_function(fn, "pretrained_embedding_layer")
+    if embedding is None:
+        report.fail("Emojify_V2 calls pretrained_embedding_layer, which is not defined: run its cell first.")
+    inner = Report("pretrained_embedding_layer", verbose=False)
+    try:
+        REGISTRY["pretrained_embedding_layer"](embedding, inner)
+    except NotImplementedYet:
+        raise
+    except CheckFailed as err:
+        report.fail("the problem is in pretrained_embedding_layer, which Emojify_V2 uses: it does "
+                    f"not pass its own check yet ({err.hint}) Fix it and run its check first.")
+    report.ok("your pretrained_embedding_layer passes its check")
 
 
 @exercise("Emojify_V2", POINTS["Emojify_V2"])
 def check_Emojify_V2(fn, report):
-    import keras
-
     w2v, w2i = tiny_vocabulary()
-    model = report.call(fn, (6,), w2v, w2i)
-    report.require(isinstance(model, keras.Model), "it returns a keras Model",
-                   f"return keras.Model(inputs=sentence_indices, outputs=X), not {type(model).__name__}.")
-    report.require(tuple(model.input_shape) == (None, 6), "the input is (None, max_len)",
-                   f"the Input should have shape input_shape, got {model.input_shape}.")
-    report.require(tuple(model.output_shape) == (None, 5), "the output is (None, 5)",
-                   f"end with Dense(5) and a softmax: the output shape is {model.output_shape}.")
-    layers = _layer_summary(model)
-    names = [type(layer).__name__ for layer in layers]
-    report.require(names[:1] == ["Embedding"] and not layers[0].trainable,
-                   "the first layer is the frozen pretrained Embedding",
-                   "start with pretrained_embedding_layer(word_to_vec_map, word_to_index) applied "
-                   f"to the Input (layers found: {names}).")
-    rnn = [layer for layer in layers if isinstance(layer, keras.layers.LSTM)]
-    report.require(len(rnn) == 2 and all(layer.units == 128 for layer in rnn),
+    ref = expected_arrays(MODULE)
+    _own_embedding_layer(fn, report)
+    model = report.probe(probe_Emojify_V2, fn, V2_LEN, w2v, w2i, V2_BATCH)
+    report.require(model["is_model"], "it returns a keras Model",
+                   f"return keras.Model(inputs=sentence_indices, outputs=X), not {model['type']}.")
+    report.require(model["input_shape"] == [None, V2_LEN], "the input is (None, max_len)",
+                   f"the Input should have shape input_shape, got {tuple(model['input_shape'])}.")
+    layers = model["layers"]
+    names = [layer["type"] for layer in layers]
+    rnn = [layer for layer in layers if layer["type"] == "LSTM"]
+    if len(model["output_shape"]) == 3:
+        report.fail("the model outputs a sequence: the second LSTM must return only its last state "
+                    "(return_sequences=False, the default), so that Dense(5) sees one vector per "
+                    f"sentence (output shape {tuple(model['output_shape'])}).")
+    report.require(model["output_shape"] == [None, N_CLASSES], "the output is (None, 5)",
+                   f"end with Dense(5) and a softmax: the output shape is {tuple(model['output_shape'])}.")
+    report.require(names[:1] == ["Embedding"], "the first layer is an Embedding",
+                   "apply the layer from pretrained_embedding_layer(word_to_vec_map, word_to_index) "
+                   f"to the Input first (layers found: {names}).")
+    first = layers[0]
+    report.require(np.shape(first["matrix"]) == np.shape(ref["pretrained_embedding_layer/matrix"])
+                   and np.allclose(first["matrix"], ref["pretrained_embedding_layer/matrix"], atol=1e-6),
+                   "the Embedding holds the word vectors",
+                   "the Embedding does not hold the word vectors: use the layer that "
+                   "pretrained_embedding_layer(word_to_vec_map, word_to_index) returns.")
+    report.require(not first["trainable"], "the Embedding is frozen",
+                   "your pretrained_embedding_layer is right, but the Embedding in the model is "
+                   "trainable: use its layer as it is (do not set trainable=True in Emojify_V2).")
+    report.require(first["mask_zero"], "the Embedding masks the padding",
+                   "your pretrained_embedding_layer is right, but the Embedding in the model does not "
+                   "mask index 0: use the layer it returns, unchanged.")
+    report.require(len(rnn) == 2 and all(layer["units"] == 128 for layer in rnn),
                    "two LSTM layers with 128 units",
-                   f"use two LSTM(128) layers (found {[f'{type(l).__name__}' for l in layers]}).")
-    report.require(rnn[0].return_sequences and not rnn[1].return_sequences,
+                   f"use two LSTM(128) layers (found {[(l['type'], l.get('units')) for l in layers]}).")
+    report.require(rnn[0]["return_sequences"] and not rnn[1]["return_sequences"],
                    "the first LSTM returns sequences, the second its last state",
                    "the first LSTM feeds a sequence to the second: return_sequences=True on the "
                    "first, False on the second.")
-    drops = [layer for layer in layers if isinstance(layer, keras.layers.Dropout)]
-    report.require(len(drops) == 2 and all(abs(d.rate - 0.5) < 1e-9 for d in drops),
+    drops = [layer for layer in layers if layer["type"] == "Dropout"]
+    report.require(len(drops) == 2 and all(abs(d["rate"] - 0.5) < 1e-9 for d in drops),
                    "two Dropout(0.5) layers", "put Dropout(0.5) after each LSTM.")
     expected_order = ["Embedding", "LSTM", "Dropout", "LSTM", "Dropout", "Dense"]
     report.require(names[:6] == expected_order, "the layers come in the right order",
                    f"expected {expected_order} (+ softmax), found {names}.")
-    report.require(model.count_params() == 4 * 128 * (DIM + 128 + 1) + 4 * 128 * (128 + 128 + 1)
-                   + 5 * 129 + (len(w2i) + 1) * DIM,
+    report.require(model["count_params"] == int(ref["Emojify_V2/count_params"]),
                    "the number of parameters matches",
-                   f"unexpected number of parameters ({model.count_params()}): check the units.")
-    x = np.array([[1, 2, 3, 0, 0, 0], [4, 0, 0, 0, 0, 0]])
-    probs = np.asarray(model.predict(x, verbose=0))
-    report.require(probs.shape == (2, 5) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+                   f"unexpected number of parameters ({model['count_params']}): check the units.")
+    probs = model["probs"]
+    report.require(probs.shape == (2, N_CLASSES) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
                    and np.all(probs >= 0), "the outputs are probabilities",
-                   "apply a softmax at the end (keras.layers.Activation('softmax')).")
-    flexible = report.call(fn, (None,), w2v, w2i)
-    flexible.set_weights(model.get_weights())
-    short = np.asarray(flexible.predict(np.array([[1, 2, 3]]), verbose=0))
-    report.close(short, probs[:1], "padding does not change the prediction", atol=1e-5,
+                   "apply a softmax at the end (Activation('softmax')).")
+    report.close(model["short"], probs[:1], "padding does not change the prediction", atol=1e-5,
                  hint="the padding zeros must be masked: mask_zero=True in the Embedding, and no "
                       "layer between the Embedding and the LSTMs that drops the mask.")

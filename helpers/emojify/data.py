@@ -1,13 +1,15 @@
 """The Emojify sentence set, its five labels, and predictions from any trained classifier.
 
     from helpers.emojify.data import load_sentences, label_to_emoji
-    X_train, Y_train = load_sentences("train")   # list of 500 str, (500,) int64 labels 0-4
-    X_test, Y_test = load_sentences("test")      # 120 sentences never seen in training
+    X_train, Y_train = load_sentences("train")   # list of str, (m,) int64 labels 0-4
+    X_test, Y_test = load_sentences("test")      # sentences never seen in training
+    X_test, Y_test, tags = load_sentences("test", tags=True)  # + what each test sentence tests
 
 Labels, in this order: 0 ❤️ love, 1 ⚾ sports, 2 😄 happy, 3 😞 sad, 4 🍴 food.
-The CSV files (``data/emoji/{train,test}.csv``, header ``sentence,label``) were written for
-this course and are CC0. A malformed row, a label outside 0-4 or an empty sentence raises
-:class:`SentenceFileError` naming the file and line.
+The CSV files (``data/emoji/{train,test}.csv``) were written for this course and are CC0.
+Their header is ``sentence,label`` or ``sentence,label,tag``; a tag says what a test sentence
+tests (see :data:`TAGS`, empty for an ordinary sentence). A malformed row, a label outside 0-4,
+an unknown tag or an empty sentence raises :class:`SentenceFileError` naming the file and line.
 
 ``predict_emoji(model, sentences, encode)`` works outside the notebook with whatever turns
 sentences into the model's input (``encode``) and whatever has a ``predict(x, verbose=0)``
@@ -30,7 +32,14 @@ EMOJI_NAMES = (":red_heart:", ":baseball:", ":grinning_face_with_smiling_eyes:",
 EMOJI = tuple(emoji.emojize(name) for name in EMOJI_NAMES)
 N_CLASSES = len(LABELS)
 SPLITS = ("train", "test")
-HEADER = ["sentence", "label"]
+HEADERS = (["sentence", "label"], ["sentence", "label", "tag"])
+TAGS = {
+    "": "an ordinary sentence",
+    "new-word": "paraphrases its class with a content word that no training sentence uses",
+    "negation": "a negation decides the emoji (not happy -> sad, no longer sad -> happy)",
+    "order": "word order decides the emoji (the last clause of '... but now ...')",
+}
+SLICE = ("negation", "order")  # the tags whose sentences only a reader of word order can get right
 
 
 class SentenceFileError(ValueError):
@@ -43,23 +52,30 @@ def sentence_file(split: str) -> Path:
     return DATA / "emoji" / f"{split}.csv"
 
 
-def read_sentences(path) -> tuple[list[str], np.ndarray]:
-    """Read a ``sentence,label`` CSV: ``(sentences, labels)`` with labels ``(m,)`` int64 in 0-4."""
+def read_sentences(path, tags: bool = False):
+    """Read a ``sentence,label[,tag]`` CSV: ``(sentences, labels)`` with labels ``(m,)`` int64
+    in 0-4, and with ``tags=True`` also the list of tags (``""`` where the file has none)."""
     path = Path(path)
-    sentences, labels = [], []
+    sentences, labels, found = [], [], []
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
-        if header != HEADER:
-            raise SentenceFileError(f"{path}, line 1: expected the header 'sentence,label', got {header!r}")
+        if header not in HEADERS:
+            raise SentenceFileError(f"{path}, line 1: expected the header 'sentence,label' or "
+                                    f"'sentence,label,tag', got {header!r}")
+        fields = ",".join(header)
         for row in reader:
             line = reader.line_num
             if not row:
                 raise SentenceFileError(f"{path}, line {line}: empty line")
-            if len(row) != 2:
-                raise SentenceFileError(f"{path}, line {line}: expected 2 fields (sentence,label), "
-                                        f"got {len(row)}: {row!r}")
+            if len(row) != len(header):
+                raise SentenceFileError(f"{path}, line {line}: expected {len(header)} fields "
+                                        f"({fields}), got {len(row)}: {row!r}")
             sentence, label = row[0].strip(), row[1].strip()
+            tag = row[2].strip() if len(row) > 2 else ""
+            if tag not in TAGS:
+                raise SentenceFileError(f"{path}, line {line}: unknown tag {row[2]!r}, expected one "
+                                        f"of {sorted(TAGS)}")
             if not sentence:
                 raise SentenceFileError(f"{path}, line {line}: the sentence is empty")
             if not re.fullmatch(r"[0-9]+", label) or int(label) >= N_CLASSES:
@@ -67,14 +83,21 @@ def read_sentences(path) -> tuple[list[str], np.ndarray]:
                                         f"from 0 to {N_CLASSES - 1}")
             sentences.append(sentence)
             labels.append(int(label))
+            found.append(tag)
     if not sentences:
         raise SentenceFileError(f"{path}: no sentences after the header")
+    if tags:
+        return sentences, np.array(labels, dtype=np.int64), found
     return sentences, np.array(labels, dtype=np.int64)
 
 
-def load_sentences(split: str) -> tuple[list[str], np.ndarray]:
-    """The course's ``"train"`` (500) or ``"test"`` (120) sentences and their labels (int 0-4)."""
-    return read_sentences(sentence_file(split))
+def load_sentences(split: str, tags: bool = False):
+    """The course's ``"train"`` or ``"test"`` sentences and their labels (int 0-4).
+
+    With ``tags=True`` also the tag of each sentence (see :data:`TAGS`; the training file has
+    none, so its tags are all ``""``).
+    """
+    return read_sentences(sentence_file(split), tags=tags)
 
 
 def label_to_emoji(label: int) -> str:
@@ -88,6 +111,30 @@ def label_to_emoji(label: int) -> str:
 def clean(sentence: str) -> str:
     """Lower-case, keep letters, digits and apostrophes, one space between words."""
     return " ".join(re.sub(r"[^a-z0-9']+", " ", sentence.lower()).split())
+
+
+def convert_to_one_hot(Y, C: int = N_CLASSES) -> np.ndarray:
+    """``(m, C)`` one-hot rows of the integer labels ``Y`` (any shape with m entries)."""
+    Y = np.asarray(Y).reshape(-1)
+    if Y.size and (not np.array_equal(Y, np.round(Y)) or Y.min() < 0 or Y.max() >= C):
+        raise ValueError(f"labels must be whole numbers from 0 to {C - 1}, got {np.unique(Y)[:10]}")
+    return np.eye(C)[Y.astype(int)]
+
+
+def predict(X, Y, W, b, word_to_vec_map) -> np.ndarray:
+    """Emojifier-V1's labels for the sentences ``X`` (``(m, 1)``), printing the accuracy on ``Y``.
+
+    The average of a sentence's known (lower-cased) words goes through ``softmax(W avg + b)``.
+    """
+    any_word = next(iter(word_to_vec_map))
+    n_h = np.shape(word_to_vec_map[any_word])[0]
+    pred = np.zeros((len(X), 1))
+    for j, sentence in enumerate(X):
+        known = [w for w in str(sentence).lower().split() if w in word_to_vec_map]
+        avg = np.mean([word_to_vec_map[w] for w in known], axis=0) if known else np.zeros(n_h)
+        pred[j] = np.argmax(np.asarray(W) @ avg + np.asarray(b))
+    print(f"Accuracy: {np.mean(pred[:, 0] == np.asarray(Y).reshape(-1)):.4f}")
+    return pred
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
