@@ -1,14 +1,24 @@
 """Train the shipped jazz models of notebook 2 on all training solos (instructor side).
 
-    .venv/bin/python scripts/train_jazz_model.py [--epochs 20]
+    nice -n 10 .venv/bin/python scripts/train_jazz_model.py [--epochs 30] [--seeds 2 3 4]
 
-Trains an LSTM (the notebook's architecture: one-hot values -> LSTM(n_a) -> softmax Dense)
-and a GRU of the same size on windows of the training solos, stops early on the validation
-NLL, and writes ``data/jazz/jazz_lstm.weights.h5``, ``data/jazz/jazz_gru.weights.h5`` and
-``data/jazz/MODEL_CARD.md`` (data, settings, epochs, validation and test NLL next to the
-n-gram baselines). Takes a few minutes on 2 CPU cores.
+Trains, on windows of the training solos, with early stopping on the validation loss:
+
+- an LSTM (the notebook's architecture: one-hot values -> LSTM(64) -> softmax Dense) and a
+  GRU of the same size, which see past values only;
+- the conditioned model (``helpers.jazz.model.conditioned_model``), which also sees the
+  harmonic and metric context of every step (``helpers.jazz.context``), once per seed.
+
+Every model and the n-gram baselines are scored by ``helpers.jazz.sequences.sequence_nll``
+in the same mode (``whole``: each solo in one pass). Writes ``data/jazz/jazz_lstm.weights.h5``,
+``jazz_gru.weights.h5``, ``jazz_conditioned.weights.h5`` (the seed with the best validation
+NLL), ``models.json`` (every number, plus fingerprints of the data and of the weights, so
+that a rebuilt dataset is detected as stale) and ``MODEL_CARD.md``. ``--only conditioned``
+keeps the shipped LSTM and GRU (re-scored, their earlier training record kept). About
+10-20 minutes on 2 CPU cores.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -21,13 +31,18 @@ sys.path.insert(0, str(ROOT))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from helpers.jazz.data import SPLITS, build_summary, load_sequences, vocab_size  # noqa: E402
-from helpers.jazz.evaluate import best_ngram  # noqa: E402
-from helpers.jazz.model import GRU_WEIGHTS, LSTM_WEIGHTS, N_A, sequence_model, sequence_nll, windows  # noqa: E402
+from helpers.jazz.data import (SPLITS, build_summary, file_sha256, fingerprints, load_contexts,  # noqa: E402
+                               load_sequences, vocab_size)
+from helpers.jazz.model import (CONDITIONED_WEIGHTS, GRU_WEIGHTS, LSTM_WEIGHTS, MODELS_JSON, N_A,  # noqa: E402
+                                N_A_CONDITIONED, N_EMBED, conditioned_model, sequence_model)
+from helpers.jazz.context import N_CONTEXT, PARTS  # noqa: E402
+from helpers.jazz.sequences import WHOLE, best_ngram, sequence_nll, windows  # noqa: E402
 from helpers.notebook import setup  # noqa: E402
 
 SEED = 2
 TX, STRIDE, BATCH, LR = 32, 16, 64, 5e-3
+MODE = WHOLE
+CARD = MODELS_JSON.parent / "MODEL_CARD.md"
 
 
 class EpochLog(keras.callbacks.Callback):
@@ -45,103 +60,197 @@ class EpochLog(keras.callbacks.Callback):
               f"{time.perf_counter() - self.start:.0f} s", flush=True)
 
 
-def train(cell: str, data: dict, n_values: int, epochs: int, patience: int):
+def fit(model, name, train_inputs, train_targets, val_inputs, val_targets, epochs, patience, seed):
+    keras.utils.set_random_seed(seed)
+    model.compile(optimizer=keras.optimizers.Adam(LR), loss="sparse_categorical_crossentropy")
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    start = time.perf_counter()
+    history = model.fit(train_inputs, train_targets, validation_data=(val_inputs, val_targets),
+                        epochs=epochs, batch_size=BATCH, shuffle=True, callbacks=[stop, EpochLog(name)],
+                        verbose=0)
+    return {"epochs_run": len(history.history["loss"]),
+            "best_epoch": int(np.argmin(history.history["val_loss"])) + 1,
+            "seconds": round(time.perf_counter() - start, 1), "params": model.count_params(),
+            "seed": seed}
+
+
+def score(model, data, contexts=None):
+    return {split: sequence_nll(model, data[split], MODE,
+                                contexts=None if contexts is None else contexts[split])
+            for split in ("validation", "test")}
+
+
+def train_plain(cell, data, n_values, epochs, patience):
     keras.utils.set_random_seed(SEED)
     model = sequence_model(n_values, N_A, cell=cell, one_hot_input=False)
-    model.compile(optimizer=keras.optimizers.Adam(LR), loss="sparse_categorical_crossentropy")
     w_train, w_val = windows(data["train"], TX, STRIDE), windows(data["validation"], TX, STRIDE)
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience,
-                                         restore_best_weights=True)
-    start = time.perf_counter()
-    history = model.fit(w_train[:, :-1], w_train[:, 1:], validation_data=(w_val[:, :-1], w_val[:, 1:]),
-                        epochs=epochs, batch_size=BATCH, shuffle=True, callbacks=[stop, EpochLog(cell)], verbose=0)
-    seconds = time.perf_counter() - start
-    best = int(np.argmin(history.history["val_loss"])) + 1
-    result = {"epochs_run": len(history.history["loss"]), "best_epoch": best, "seconds": seconds,
-              "windows": len(w_train),
-              "params": model.count_params()}
-    for split in ("validation", "test"):
-        result[split] = sequence_nll(model, data[split], one_hot_input=False)
-    return model, result
-
-
-def save_small(model, cell: str, n_values: int, path) -> None:
-    """Save only the layers' weights (no optimizer state), in the notebook's one-hot model."""
+    record = fit(model, cell, w_train[:, :-1], w_train[:, 1:], w_val[:, :-1], w_val[:, 1:],
+                 epochs, patience, SEED)
+    record["windows"] = len(w_train)
+    # save only the layers' weights, in the notebook's one-hot model
     plain = sequence_model(n_values, N_A, cell=cell, one_hot_input=True)
     for name in ("rnn", "densor"):
         plain.get_layer(name).set_weights(model.get_layer(name).get_weights())
-    plain.save_weights(str(path))
+    return plain, record
+
+
+def train_conditioned(seed, data, contexts, n_values, epochs, patience):
+    keras.utils.set_random_seed(seed)
+    model = conditioned_model(n_values)
+    ids = {s: windows(data[s], TX, STRIDE) for s in ("train", "validation")}
+    ctx = {s: windows(contexts[s], TX, STRIDE) for s in ("train", "validation")}
+    record = fit(model, f"conditioned seed {seed}", [ids["train"][:, :-1], ctx["train"][:, :-1]],
+                 ids["train"][:, 1:], [ids["validation"][:, :-1], ctx["validation"][:, :-1]],
+                 ids["validation"][:, 1:], epochs, patience, seed)
+    record["windows"] = len(ids["train"])
+    return model, record
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[2, 3, 4])
+    parser.add_argument("--only", choices=["all", "conditioned"], default="all")
     args = parser.parse_args(argv)
     setup(SEED, keras=True)
     n_values = vocab_size()
     data = {split: load_sequences(split) for split in SPLITS}
+    contexts = {split: load_contexts(split) for split in SPLITS}
+    old = json.loads(MODELS_JSON.read_text(encoding="utf-8")) if MODELS_JSON.exists() else {}
     results = {}
+
     for cell, path in (("lstm", LSTM_WEIGHTS), ("gru", GRU_WEIGHTS)):
-        model, results[cell] = train(cell, data, n_values, args.epochs, args.patience)
-        save_small(model, cell, n_values, path)
-        print(cell, {k: (round(v, 4) if isinstance(v, float) else v) for k, v in results[cell].items()})
+        if args.only == "all":
+            model, record = train_plain(cell, data, n_values, args.epochs, args.patience)
+            model.save_weights(str(path))
+        else:
+            if cell not in old.get("models", {}):
+                raise SystemExit(f"--only conditioned needs the earlier record of {cell} in {MODELS_JSON}")
+            record = {k: v for k, v in old["models"][cell].items() if k not in ("validation", "test")}
+            model = sequence_model(n_values, N_A, cell=cell)
+            model.load_weights(str(path))
+        results[cell] = {**record, **score(model, data)}
+        print(cell, results[cell], flush=True)
+
+    runs = {}
+    for seed in args.seeds:
+        model, record = train_conditioned(seed, data, contexts, n_values, args.epochs, args.patience)
+        runs[seed] = (model, {**record, **score(model, data, contexts)})
+        print("conditioned", runs[seed][1], flush=True)
+    shipped = min(runs, key=lambda s: runs[s][1]["validation"])
+    runs[shipped][0].save_weights(str(CONDITIONED_WEIGHTS))
+    tests = np.array([runs[s][1]["test"] for s in args.seeds])
+    vals = np.array([runs[s][1]["validation"] for s in args.seeds])
+    results["conditioned"] = {**runs[shipped][1], "shipped_seed": shipped,
+                              "runs": {str(s): runs[s][1] for s in args.seeds},
+                              "test_mean": float(tests.mean()), "test_std": float(tests.std(ddof=1)),
+                              "validation_mean": float(vals.mean()),
+                              "validation_std": float(vals.std(ddof=1))}
+
     baselines = {}
     for order, name in ((1, "unigram (add-k)"), (2, "bigram (Kneser-Ney)"), (3, "trigram (Kneser-Ney)")):
         model = best_ngram(order, n_values, data["train"], data["validation"])
-        baselines[name] = {"validation": model.nll(data["validation"]), "test": model.nll(data["test"])}
-        print(name, baselines[name])
+        baselines[name] = score(model, data)
+        print(name, baselines[name], flush=True)
     best_test = min(b["test"] for b in baselines.values())
-    if results["lstm"]["test"] >= best_test:
-        print(f"WARNING: the LSTM's test NLL {results['lstm']['test']:.4f} does not beat the best "
-              f"n-gram baseline {best_test:.4f}")
-    write_card(results, baselines, n_values, data, args.patience)
+    gain = best_test - results["conditioned"]["test_mean"]
+    print(f"conditioned gain over the best n-gram: {gain:.3f} nats per value "
+          f"(mean of {len(args.seeds)} seeds)")
+    if gain < 0.45:
+        print("WARNING: the conditioned model beats the best n-gram by less than 0.45 nats per value")
+
+    record = {"data": fingerprints(),
+              "weights": {p.name: file_sha256(p) for p in (LSTM_WEIGHTS, GRU_WEIGHTS, CONDITIONED_WEIGHTS)},
+              "scoring": {"function": "helpers.jazz.sequences.sequence_nll", "mode": MODE},
+              "settings": {"T_x": TX, "stride": STRIDE, "batch": BATCH, "learning_rate": LR,
+                           "patience": args.patience, "max_epochs": args.epochs,
+                           "n_a": N_A, "n_a_conditioned": N_A_CONDITIONED, "n_embed": N_EMBED,
+                           "n_context": N_CONTEXT},
+              "models": results, "baselines": baselines}
+    MODELS_JSON.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    write_card(record, n_values, data)
     return 0
 
 
-def write_card(results, baselines, n_values, data, patience):
+def write_card(record, n_values, data):
     summary = build_summary()
+    models, baselines, settings = record["models"], record["baselines"], record["settings"]
     counts = {s: (len(data[s]), sum(len(x) for x in data[s])) for s in SPLITS}
-    rows = [f"| LSTM {N_A} (shipped, `jazz_lstm.weights.h5`) | {results['lstm']['validation']:.3f} | {results['lstm']['test']:.3f} |",
-            f"| GRU {N_A} (`jazz_gru.weights.h5`) | {results['gru']['validation']:.3f} | {results['gru']['test']:.3f} |"]
+    cond = models["conditioned"]
+    n_seeds = len(cond["runs"])
+    rows = [f"| conditioned LSTM {N_A_CONDITIONED}, mean ± std over {n_seeds} seeds | "
+            f"{cond['validation_mean']:.3f} ± {cond['validation_std']:.3f} | "
+            f"{cond['test_mean']:.3f} ± {cond['test_std']:.3f} |"]
+    rows += [f"| conditioned, seed {s}{' (shipped, `jazz_conditioned.weights.h5`)' if int(s) == cond['shipped_seed'] else ''} "
+             f"| {r['validation']:.3f} | {r['test']:.3f} |" for s, r in cond["runs"].items()]
+    rows += [f"| LSTM {N_A} (shipped, `jazz_lstm.weights.h5`) | {models['lstm']['validation']:.3f} | {models['lstm']['test']:.3f} |",
+             f"| GRU {N_A} (`jazz_gru.weights.h5`) | {models['gru']['validation']:.3f} | {models['gru']['test']:.3f} |"]
     rows += [f"| {name} | {b['validation']:.3f} | {b['test']:.3f} |" for name, b in baselines.items()]
+    best_test = min(b["test"] for b in baselines.values())
+    parts = ", ".join(f"{name} ({size})" for name, size in PARTS)
+    times = "; ".join(f"seed {s}: {r['epochs_run']} epochs (best {r['best_epoch']}), {r['seconds']:.0f} s"
+                      for s, r in cond["runs"].items())
+    fp = "\n".join(f"- `{name}`: `{value}`" for name, value in record["data"].items())
+    wh = "\n".join(f"- `{name}`: `{value}`" for name, value in record["weights"].items())
     text = f"""# Model card: jazz value models of notebook 2
 
-Written by `scripts/train_jazz_model.py`; do not edit by hand.
+Written by `scripts/train_jazz_model.py` (every number is also in `models.json`); do not edit
+by hand.
 
 ## Data
 - Derived from the Weimar Jazz Database (ODbL 1.0, see `LICENSE.md`): {summary['solos']} solos in
   4/4 with a swing feel, one value per note or rest ({n_values} values including `<unk>`; see
-  `helpers/music.py` for their meaning and `values.json` for the build's statistics).
+  `helpers/jazz/music.py` for their meaning and `values.json` for the build's statistics).
 - Split by solo (seed {summary['seed']}): train {counts['train'][0]} solos / {counts['train'][1]} values,
   validation {counts['validation'][0]} / {counts['validation'][1]}, test {counts['test'][0]} / {counts['test'][1]}.
+- Fingerprints of the data the models were trained on (`helpers.jazz.data.fingerprints`; a
+  test fails when the data in `data/jazz/` no longer has them, until the models are retrained):
+{fp}
 
 ## Models and settings
 - LSTM: one-hot value -> `LSTM({N_A})` -> `Dense({n_values}, softmax)`, the architecture of the
   notebook's `djmodel` / `music_inference_model` (weights saved from the equivalent
-  `helpers.jazz.model.sequence_model`, layers `rnn` and `densor`); {results['lstm']['params']} parameters.
-- GRU of the same size (`GRU({N_A})`), {results['gru']['params']} parameters.
-- Windows of {TX} values (stride {STRIDE}) cut inside solos, {results['lstm']['windows']} training windows; Adam, learning
-  rate {LR}, batch {BATCH}, sparse categorical cross-entropy, early stopping on the validation
-  loss (patience {patience}, best weights kept), seed {SEED}.
-- LSTM: {results['lstm']['epochs_run']} epochs run, best epoch {results['lstm']['best_epoch']}.
-  GRU: {results['gru']['epochs_run']} epochs run, best epoch {results['gru']['best_epoch']}.
+  `helpers.jazz.model.sequence_model`, layers `rnn` and `densor`); {models['lstm']['params']} parameters.
+  {models['lstm']['epochs_run']} epochs run, best epoch {models['lstm']['best_epoch']}, {models['lstm']['seconds']:.0f} s.
+- GRU of the same size (`GRU({N_A})`, Keras's default `reset_after=True`), {models['gru']['params']} parameters.
+  {models['gru']['epochs_run']} epochs run, best epoch {models['gru']['best_epoch']}, {models['gru']['seconds']:.0f} s.
+- Conditioned model (`helpers.jazz.model.conditioned_model`): at each step the value
+  (`Embedding({n_values}, {N_EMBED})`) next to its {settings['n_context']} context features
+  (`helpers.jazz.context`: {parts}) -> `LSTM({N_A_CONDITIONED})` -> `Dense({n_values}, softmax)`;
+  {cond['params']} parameters. Trained once per seed; the seed with the best validation NLL
+  (seed {cond['shipped_seed']}) is shipped. {times}.
+- All: windows of {TX} values (stride {STRIDE}) cut inside solos, {models['lstm']['windows']} training windows; Adam,
+  learning rate {LR}, batch {BATCH}, sparse categorical cross-entropy, early stopping on the
+  validation loss (patience {settings['patience']}, best weights kept); LSTM and GRU seed {SEED}.
 
 ## Negative log-likelihood per value (nats, lower is better)
-Each solo is scored in one pass from a zero state; its first value is given. The n-gram
-baselines are fitted on the training solos, their smoothing chosen on validation.
+All rows are scored by `helpers.jazz.sequences.sequence_nll` in mode `{record['scoring']['mode']}`: each solo
+in one pass from a zero state, its first value given. The n-gram baselines are fitted on
+the training solos, their smoothing chosen on validation.
 
 | model | validation | test |
 |---|---|---|
 {chr(10).join(rows)}
 
+Gain of the conditioned model over the best n-gram on the test solos:
+{best_test - cond['test_mean']:.3f} nats per value (mean over seeds); over the LSTM:
+{models['lstm']['test'] - cond['test_mean']:.3f}.
+
+## Shipped weights (SHA-256)
+{wh}
+
 ## Intended use and limits
 Teaching: generating jazz-like lines over chord changes in notebook 2 and comparing RNN
-variants in notebook 4. The models see values only (no chords, no absolute pitch, no
-metre), so they know nothing about form or harmony beyond what a value says against its
-chord; the generated lines are exercises, not music of the performers in the data.
+variants in notebook 4. The LSTM and GRU see values only (no chords, no absolute pitch, no
+metre); the conditioned model also sees the chord under the next event, the next chord and
+when it comes, the position in the bar and whether the chord just changed, but still no
+form beyond the next change and no absolute pitch. In the training solos the chord changes
+are known only at note onsets (a change is placed on the half bar or beat before the first
+note that shows it). The generated lines are exercises, not music of the performers in
+the data.
 """
-    (LSTM_WEIGHTS.parent / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    CARD.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ Values are described in ``helpers/music.py``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,6 +63,14 @@ def vocab_size() -> int:
 def build_summary() -> dict:
     """Statistics of the dataset build (counts, coverage per split)."""
     return dict(_vocabulary()["summary"])
+
+
+def value_steps() -> np.ndarray:
+    """(n_values,) int: the duration in steps of every value id (0 for ``<unk>``), so the
+    time reached after value ``i`` started at ``onset`` is ``onset + value_steps()[i]``."""
+    from .music import split_value
+
+    return np.array([0 if v == UNK else split_value(v)[2] for v in _vocabulary()["values"]], np.int64)
 
 
 def to_ids(vals) -> np.ndarray:
@@ -148,3 +158,47 @@ def load_solo(melid: int) -> Solo:
                 rows["pitch"].to_numpy(np.int64), rows["chord"].astype(str).tolist())
     solo.values = rows["value"].astype(str).tolist()
     return solo
+
+
+# ------------------------------------------------------------------ fingerprints (freshness)
+
+def _sha(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def fingerprints(folder=None) -> dict:
+    """SHA-256 fingerprints of what the models learn from, read from ``folder`` (default
+    ``data/jazz``): ``solos.parquet`` (every event: solo, onset, duration, pitch, chord,
+    value), ``values.json`` (the vocabulary, in id order) and ``split`` (which solo is in
+    which split). They hash the content, not the file bytes, so the same data written by
+    another library version keeps its fingerprint."""
+    folder = Path(folder) if folder is not None else JAZZ
+    events = pd.read_parquet(folder / "solos.parquet")
+    parts = []
+    for column in ("melid", "onset", "duration", "pitch"):
+        parts.append(events[column].to_numpy(np.int64).astype("<i8").tobytes())
+    for column in ("chord", "value"):
+        parts.append("\x1f".join(events[column].astype(str)).encode("utf-8"))
+    vocab = json.loads((folder / "values.json").read_text(encoding="utf-8"))["values"]
+    meta = pd.read_parquet(folder / "solos_meta.parquet")
+    split = sorted(zip(meta["melid"].astype(int), meta["split"].astype(str)))
+    return {"solos.parquet": _sha(*parts),
+            "values.json": _sha(json.dumps(vocab, ensure_ascii=False).encode("utf-8")),
+            "split": _sha(json.dumps(split).encode("utf-8"))}
+
+
+def stale(recorded: dict, folder=None) -> list[str]:
+    """One line per fingerprint in ``recorded`` that the data in ``folder`` no longer has
+    (empty if everything matches)."""
+    current = fingerprints(folder)
+    return [f"{name}: trained on {recorded.get(name, '?')[:12]}, the data now has {value[:12]}"
+            for name, value in current.items() if recorded.get(name) != value]
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes (for shipped weights)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,7 +1,10 @@
 """Model pieces of notebook 2 that are not exercises: the feedback sampler, the fast
-equivalent of the hand-unrolled model, training windows, weights I/O, step-by-step sampling.
+equivalent of the hand-unrolled model, weights I/O, step-by-step sampling, and the
+conditioned model (values + harmonic and metric context, see ``helpers.jazz.context``).
 
-Shapes: ``m`` examples, ``Tx`` time steps, ``n_values`` values, ``n_a`` LSTM units.
+Windows, one-hot encoding and the NLL live in ``helpers.jazz.sequences`` (re-exported here).
+Shapes: ``m`` examples, ``T_x`` time steps, ``n_values`` values, ``n_a`` LSTM units,
+``n_c`` context features.
 """
 from __future__ import annotations
 
@@ -14,7 +17,11 @@ from .sequences import one_hot, sequence_nll, windows  # noqa: F401  (re-exporte
 
 LSTM_WEIGHTS = DATA / "jazz" / "jazz_lstm.weights.h5"
 GRU_WEIGHTS = DATA / "jazz" / "jazz_gru.weights.h5"
+CONDITIONED_WEIGHTS = DATA / "jazz" / "jazz_conditioned.weights.h5"
+MODELS_JSON = DATA / "jazz" / "models.json"
 N_A = 64
+N_A_CONDITIONED = 128
+N_EMBED = 48
 UNK_ID = 0
 
 
@@ -192,3 +199,74 @@ def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: fl
     vals = to_values(ids)
     solo = decode(vals, progression.chord_at, start_pitch=start_pitch, start_step=0, low=low, high=high)
     return clip(solo, total), vals
+
+
+# ------------------------------------------------------------------ the conditioned model
+
+def conditioned_model(n_values: int, n_c: int | None = None, n_a: int = N_A_CONDITIONED,
+                      n_e: int = N_EMBED):
+    """Values and their context -> the next value's probabilities.
+
+    Inputs ``ids`` (m, T_x) int32 and ``context`` (m, T_x, n_c) float32 (``n_c`` defaults
+    to ``helpers.jazz.context.N_CONTEXT``); at step t the value id goes through an
+    ``Embedding(n_values, n_e)`` (layer ``embed``), is concatenated with the context
+    (``xt``, n_e + n_c features), read by ``LSTM(n_a)`` (``rnn``) and turned into
+    probabilities by ``Dense(n_values, softmax)`` (``densor``). Output (m, T_x, n_values).
+    """
+    if n_c is None:
+        from .context import N_CONTEXT as n_c
+    ids = keras.Input(shape=(None,), dtype="int32", name="ids")
+    context = keras.Input(shape=(None, n_c), name="context")
+    xt = layers.Concatenate(name="xt")([layers.Embedding(n_values, n_e, name="embed")(ids), context])
+    a = layers.LSTM(n_a, return_sequences=True, name="rnn")(xt)
+    out = layers.Dense(n_values, activation="softmax", name="densor")(a)
+    return keras.Model([ids, context], out, name="conditioned_model")
+
+
+def load_conditioned(n_values: int, path=CONDITIONED_WEIGHTS):
+    """The shipped conditioned model (``data/jazz/jazz_conditioned.weights.h5``)."""
+    model = conditioned_model(n_values)
+    model.load_weights(str(path))
+    return model
+
+
+class ConditionedStep:
+    """One step of a :func:`conditioned_model` in numpy, for generation loops.
+
+        step = ConditionedStep(model)
+        a, c = step.initial_state()                  # zeros (n_a,)
+        probs, a, c = step(value_id, context, a, c)  # probs (n_values,) of the next value
+
+    ``value_id`` int (or (m,) ints), ``context`` (n_c,) (or (m, n_c)), ``a_prev`` and
+    ``c_prev`` (n_a,) (or (m, n_a)); returns ``probs`` (n_values,) (or (m, n_values)) and
+    ``a_next``, ``c_next``. Same computation as the Keras model (LSTM gates in the order
+    i, f, c, o), in float64.
+    """
+
+    def __init__(self, model):
+        self.embed = np.asarray(model.get_layer("embed").get_weights()[0], np.float64)
+        kernel, self.recurrent, self.bias = (np.asarray(w, np.float64)
+                                             for w in model.get_layer("rnn").get_weights())
+        n_e = self.embed.shape[1]
+        self.kernel_value, self.kernel_context = kernel[:n_e], kernel[n_e:]
+        self.W, self.b = (np.asarray(w, np.float64) for w in model.get_layer("densor").get_weights())
+        self.n_a = self.recurrent.shape[0]
+        self.n_values, self.n_c = self.W.shape[1], self.kernel_context.shape[0]
+
+    def initial_state(self, m: int | None = None):
+        """Zero ``(a0, c0)``, each (n_a,) (or (m, n_a))."""
+        shape = (self.n_a,) if m is None else (m, self.n_a)
+        return np.zeros(shape), np.zeros(shape)
+
+    def __call__(self, value_id, context, a_prev, c_prev):
+        context = np.asarray(context, np.float64)
+        if context.shape[-1] != self.n_c:
+            raise ValueError(f"context has {context.shape[-1]} features, the model takes {self.n_c}")
+        z = (self.embed[np.asarray(value_id)] @ self.kernel_value + context @ self.kernel_context
+             + np.asarray(a_prev) @ self.recurrent + self.bias)
+        i, f, g, o = np.split(z, 4, axis=-1)
+        c_next = _sigmoid(f) * c_prev + _sigmoid(i) * np.tanh(g)
+        a_next = _sigmoid(o) * np.tanh(c_next)
+        logits = a_next @ self.W + self.b
+        e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True), a_next, c_next

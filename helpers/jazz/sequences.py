@@ -100,7 +100,7 @@ def _rows(sequences, mode: str, T_x: int | None):
 
 
 def sequence_nll(model, sequences, mode: str = WHOLE, T_x: int | None = None, contexts=None,
-                 batch_size: int = 8) -> float:
+                 batch_size: int = 16) -> float:
     """Mean NLL (nats per value) of every value after the first of each sequence.
 
     model: a Keras model mapping ids ``(m, T)`` int, or one-hot ``(m, T, n_values)``, and
@@ -111,7 +111,8 @@ def sequence_nll(model, sequences, mode: str = WHOLE, T_x: int | None = None, co
     ``(len(seq), n_c)`` array per sequence, ``contexts[i][t]`` fed next to value ``t``.
 
     Rows are padded at the end; padding comes after every scored step, so a causal model's
-    scores do not depend on it.
+    scores do not depend on it. Keras models run ``batch_size`` rows at a time through
+    ``model.predict`` (one compiled graph for every chunk of the same shape).
     """
     sequences = [np.asarray(s) for s in sequences]
     if any(s.ndim != 1 or len(s) < 2 for s in sequences) or not sequences:
@@ -129,7 +130,7 @@ def sequence_nll(model, sequences, mode: str = WHOLE, T_x: int | None = None, co
     return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
 
 
-def target_probs(model, X, Y, C=None, W=None, batch_size: int = 8) -> np.ndarray:
+def target_probs(model, X, Y, C=None, W=None, batch_size: int = 16) -> np.ndarray:
     """``p[i, t]`` = the probability ``model`` gives to ``Y[i, t]`` after ``X[i, :t + 1]``
     (and contexts ``C[i, :t + 1]``). X, Y (m, T) int; C (m, T, n_c) or None; W (m, T)
     marks the steps that count (others may be skipped). Returns float64 (m, T)."""
