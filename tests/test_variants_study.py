@@ -134,7 +134,7 @@ def test_figures_from_the_results(results):
     assert len(ax.get_legend().get_texts()) == len(S.FULL.adding.models)
     assert S.plot_seed_scores(results).get_ylim()[0] == 0.0
     for task in S.V.TASKS:
-        ax = S.plot_curves(results, task, length=100 if task == "adding" else None)
+        ax = S.plot_curves(results, task, length=50 if task == "adding" else None)
         assert ax.get_legend() and ax.get_ylim()[0] == 0.0
         ax = S.plot_scores(results, task)
         assert ax.get_ylabel() == S.METRICS[task][0] and ax.get_ylim()[0] == 0.0
@@ -205,3 +205,49 @@ def test_runner_end_to_end_on_a_reduced_config(tmp_path, monkeypatch):
     for run in again["runs"]:
         if run["task"] != "emoji":
             assert run == before[(run["task"], run["model"])]
+
+
+def test_validation_split_holds_out_a_share_of_each_label():
+    import numpy as np
+
+    labels = np.array([0] * 50 + [1] * 20 + [2] * 3 + [3] * 1)
+    held = S.validation_split(labels, 0.2)
+    assert [int(held[labels == k].sum()) for k in range(4)] == [10, 4, 1, 0]  # one left to train
+    np.testing.assert_array_equal(held, S.validation_split(labels, 0.2))    # fixed seed
+    assert not np.array_equal(held, S.validation_split(labels, 0.2, seed=1))
+    with pytest.raises(ValueError, match="validation_share must be between 0 and 1"):
+        S.validation_split(labels, 1.0)
+
+
+def test_each_task_runs_its_seeds():
+    assert S.task_seeds(S.FULL, "adding") == S.FULL.seeds and len(S.FULL.seeds) >= 5
+    assert S.task_seeds(S.FULL, "jazz") == S.FULL.jazz.seeds
+    counts = {}
+    for job in S.jobs(S.FULL, S.STUDY_TASKS):
+        counts[job.task] = counts.get(job.task, 0) + 1
+    assert counts == {"adding": len(S.FULL.adding.lengths) * 4 * len(S.FULL.seeds),
+                      "jazz": 3 * len(S.FULL.jazz.seeds), "emoji": 3 * len(S.FULL.seeds),
+                      "timing": 1}
+
+
+def test_an_interrupted_study_resumes_from_its_checkpoint(tmp_path):
+    S.init_worker()
+    checkpoint = tmp_path / "study.partial.jsonl"
+    first = S.run_study(MICRO, tasks=("adding",), checkpoint=checkpoint)
+    lines = checkpoint.read_text().splitlines()
+    assert len(lines) == len(first["runs"]) == 2
+    checkpoint.write_text(lines[0] + "\n" + lines[1][:40], encoding="utf-8")  # cut off mid-line
+    again = S.run_study(MICRO, tasks=("adding",), checkpoint=checkpoint)
+    assert again["history"][0]["resumed_runs"] == 1      # the cut-off run was trained again
+    assert again["runs"][0] == first["runs"][0]
+    # the record after the cut-off line was written on a line of its own and is read back
+    assert len(S._load_checkpoint(checkpoint, MICRO)) == 2
+    other = S.run_study(dataclasses_replace(MICRO, name="other"), tasks=("adding",),
+                        checkpoint=checkpoint)
+    assert other["history"][0]["resumed_runs"] == 0      # another configuration reuses nothing
+
+
+def dataclasses_replace(config, **changes):
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)

@@ -412,9 +412,11 @@ def run_study(config: StudyConfig, tasks=STUDY_TASKS, command: str = "", log=Non
     def save(job, record):
         if checkpoint is not None:
             Path(checkpoint).parent.mkdir(parents=True, exist_ok=True)
-            with open(checkpoint, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps({"config": config.to_dict(), "job": _job_key(job),
-                                     "record": record}) + "\n")
+            path = Path(checkpoint)
+            cut = path.is_file() and path.stat().st_size and not path.read_bytes().endswith(b"\n")
+            with open(path, "a", encoding="utf-8") as fh:  # after a line cut short: a new line
+                fh.write(("\n" if cut else "") + json.dumps(
+                    {"config": config.to_dict(), "job": _job_key(job), "record": record}) + "\n")
 
     def done(record):
         if "timing" in record:
@@ -694,7 +696,7 @@ def plot_solved(results: dict, models=None, ax=None):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(f"share of seeds solved (test MSE / Var < "
                   f"{results['config']['adding']['solved_below']})")
-    ax.set_title(f"Adding problem: seeds solved of {len(results['config']['seeds'])}, "
+    ax.set_title(f"Adding problem: seeds solved of {int(table['seeds'].max())}, "
                  "exact 95 % intervals")
     ax.legend(fontsize=8)
     return ax
@@ -777,7 +779,7 @@ def plot_scores(results: dict, task: str, ax=None):
     ax.set_xticks(xs, table["model"])
     ax.set_ylim(0, None)
     ax.set_ylabel(METRICS[task][0])
-    ax.set_title(f"{task}: {METRICS[task][0]} ({len(results['config']['seeds'])} seeds)")
+    ax.set_title(f"{task}: {METRICS[task][0]} ({int(table['seeds'].max())} seeds)")
     return ax
 
 
