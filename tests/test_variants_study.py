@@ -251,3 +251,9 @@ def dataclasses_replace(config, **changes):
     import dataclasses
 
     return dataclasses.replace(config, **changes)
+
+
+def test_sign_test():
+    assert S.sign_test(5, 5) == pytest.approx(2 / 32) == S.sign_test(0, 5)   # 5 rounds: never < 0.05
+    assert S.sign_test(7, 7) == pytest.approx(2 / 128)
+    assert S.sign_test(2, 4) == 1.0 and S.sign_test(0, 0) == 1.0

@@ -649,11 +649,25 @@ def timing_summary(results: dict):
         base = group[group["model"] == "SimpleRNN"].set_index("round")["per_1000"]
         for model, g in group.groupby("model", sort=False):
             ratio = g.set_index("round")["per_1000"] / base
+            slower = int((ratio > 1).sum())
             rows.append({"bench": bench, "model": model, "rounds": len(g),
                          "median": g["per_1000"].median(), "min": g["per_1000"].min(),
                          "max": g["per_1000"].max(), "ratio": ratio.median(),
-                         "ratio_min": ratio.min(), "ratio_max": ratio.max()})
+                         "ratio_min": ratio.min(), "ratio_max": ratio.max(),
+                         "slower_rounds": slower,
+                         "sign_p": sign_test(slower, int((ratio != 1).sum()))})
     return pd.DataFrame(rows)
+
+
+def sign_test(k: int, n: int) -> float:
+    """Two-sided sign test: p of k or a more extreme count of "slower" rounds out of n, if
+    either model were as likely to be the slower one in each round (1.0 when n is 0)."""
+    import math
+
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, j) for j in range(0, min(k, n - k) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
 
 
 def format_timing(table):
@@ -663,6 +677,10 @@ def format_timing(table):
     out["÷ SimpleRNN, same round: median [min, max]"] = [
         f"{m:.2f} [{lo:.2f}, {hi:.2f}]" for m, lo, hi in
         zip(table["ratio"], table["ratio_min"], table["ratio_max"])]
+    out["slower in"] = [f"{k} of {n}" if model != "SimpleRNN" else "" for k, n, model in
+                        zip(table["slower_rounds"], table["rounds"], table["model"])]
+    out["sign test"] = [f"p = {p:.3f}" if model != "SimpleRNN" else "" for p, model in
+                        zip(table["sign_p"], table["model"])]
     return out
 
 
