@@ -257,3 +257,8 @@ def test_sign_test():
     assert S.sign_test(5, 5) == pytest.approx(2 / 32) == S.sign_test(0, 5)   # 5 rounds: never < 0.05
     assert S.sign_test(7, 7) == pytest.approx(2 / 128)
     assert S.sign_test(2, 4) == 1.0 and S.sign_test(0, 0) == 1.0
+
+
+def test_plateau_exit():
+    assert S.plateau_exit({"eval": [1.0, 0.9, 0.4, 0.01]}) == 3
+    assert S.plateau_exit({"eval": [1.0, 0.98, 1.01]}) is None

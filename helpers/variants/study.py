@@ -619,6 +619,34 @@ def format_summary(table, task: str, digits: int = 3):
                                          "solved_low", "solved_high") if c in out])
 
 
+def plateau_exit(run: dict, level: float = 0.5):
+    """The first epoch whose validation normalised MSE fell below ``level`` (the model then
+    uses more than the recent marked value), or None if it never did before training stopped."""
+    return next((epoch for epoch, value in enumerate(run["eval"], start=1) if value < level), None)
+
+
+def plateau_exits(results: dict, level: float = 0.5):
+    """Adding problem, per length and model: for every seed, the epoch it left the plateau
+    (:func:`plateau_exit`) or ``>E`` if it was still on it when training stopped after E
+    epochs -- a censored time: more patience might have seen it leave."""
+    import pandas as pd
+
+    frame = runs_frame(results, "adding").sort_values(["length", "seed"])
+    order = {m: i for i, m in enumerate(config_from_dict(results["config"]).adding.models)}
+    rows = []
+    for (length, model), group in frame.groupby(["length", "model"]):
+        exits = [plateau_exit(run, level) for run in group.to_dict("records")]
+        rows.append({"length": length, "model": model,
+                     "left the plateau at epoch (one entry per seed)": ", ".join(
+                         str(e) if e is not None else f">{n}"
+                         for e, n in zip(exits, group["epochs"])),
+                     "left": sum(e is not None for e in exits),
+                     "still on it when stopped": sum(e is None for e in exits)})
+    table = pd.DataFrame(rows)
+    table["order"] = table["model"].map(order)
+    return table.sort_values(["length", "order"]).drop(columns="order").reset_index(drop=True)
+
+
 def compare_solved(results: dict, length: int, a: str, b: str) -> dict:
     """Fisher's exact test of "k of n solved" for models ``a`` and ``b`` at one length."""
     (ka, na), (kb, nb) = solved(results, a, length), solved(results, b, length)
