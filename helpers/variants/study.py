@@ -51,7 +51,7 @@ class AddingConfig:
     n_val: int = 500            # validation sequences (early stopping)
     n_test: int = 1000          # test sequences (the reported score)
     max_epochs: int = 60        # 1,900 updates of 64 sequences at most
-    patience: int = 10          # stop after 10 epochs (320 updates) without improvement
+    patience: int = 10          # stop after 10 epochs (about 310 updates) without improvement
     min_delta: float = 0.002    # an improvement beats the best validation score by
     rel_delta: float = 0.02     # more than max(min_delta, rel_delta * best)
     batch_size: int = 64
