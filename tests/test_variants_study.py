@@ -166,7 +166,7 @@ MICRO = S.StudyConfig(
     adding=S.AddingConfig(lengths=(6,), models=("GRU", "LSTM, forget bias 0"), n_train=256,
                           n_val=64, n_test=64, max_epochs=2, patience=1, batch_size=64),
     jazz=S.JazzConfig(models=("SimpleRNN",), budget=8000, n_e=8, max_epochs=2, learning_rate=0.05,
-                      max_solos=20),
+                      seeds=None, max_solos=20),
     emoji=S.EmojiConfig(models=("LSTM",), budget=1500, max_epochs=2),
     timing=S.TimingConfig(models=("SimpleRNN", "GRU"), adding_length=6, adding_sequences=64,
                           jazz_windows=32, rounds=2),
