@@ -2,12 +2,16 @@
 
     python scripts/run_variants.py                      # the full study -> results/variants.json
     python scripts/run_variants.py --config tiny --out build/variants/tiny.json
-    python scripts/run_variants.py --tasks adding --jobs 1
+    python scripts/run_variants.py --tasks emoji         # re-run one task, keep the others
 
-Each run trains one model (task, sequence length, variant, seed) from scratch; runs are spread
-over ``--jobs`` worker processes of one thread each (the machine has 2 cores; ``--jobs 1``
-runs them here, one after the other). The results file records the command, the library
-versions, the date, the configuration and every run.
+Each run trains one model (task, sequence length, variant, seed) from scratch until its
+validation score has plateaued; the ``timing`` task is one job that times a training pass of
+each model, interleaved and repeated. Runs are spread over ``--jobs`` worker processes of one
+thread each (the machine has 2 cores; ``--jobs 1`` runs them here, one after the other). The
+results file records the command, the library versions, the date, fingerprints of the data
+files read, the configuration and every run. With ``--tasks`` naming only some tasks and an
+existing results file of the same configuration, the new runs replace those tasks' runs in it
+and the other tasks are kept (``--replace`` writes a file with only the new tasks instead).
 """
 import argparse
 import sys
@@ -19,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpers.variants.models import TASKS  # noqa: E402
-from helpers.variants.study import CONFIGS, init_worker, run_study, save_results  # noqa: E402
+from helpers.variants.study import (CONFIGS, STUDY_TASKS, init_worker, load_results,  # noqa: E402
+                                    merge_results, run_study, save_results)
 
 
 def log(text: str) -> None:
@@ -31,24 +35,34 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", choices=sorted(CONFIGS), default="full")
-    parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
+    parser.add_argument("--tasks", nargs="+", choices=STUDY_TASKS, default=list(STUDY_TASKS))
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "variants.json")
+    parser.add_argument("--replace", action="store_true",
+                        help="write only the tasks run now, even if --out holds other tasks")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     config = CONFIGS[args.config]
     command = " ".join(["python", "scripts/run_variants.py", *argv])
     log(f"{command}: {config.name} configuration, tasks {args.tasks}, {args.jobs} worker(s)")
+    # finished runs are appended here, so that an interrupted study resumes where it stopped
+    checkpoint = args.out.with_name(args.out.stem + ".partial.jsonl")
     if args.jobs == 1:
         init_worker()
-        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log)
+        results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
+                            checkpoint=checkpoint)
     else:
         with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"),
                                  initializer=init_worker) as pool:
             results = run_study(config, tasks=tuple(args.tasks), command=command, log=log,
-                                executor=pool, workers=args.jobs)
+                                executor=pool, workers=args.jobs, checkpoint=checkpoint)
+    partial = set(args.tasks) != set(STUDY_TASKS)
+    if partial and not args.replace and args.out.is_file():
+        results = merge_results(load_results(args.out), results)
+        log(f"kept the other tasks of {args.out}: {results['tasks']}")
     save_results(results, args.out)
+    checkpoint.unlink(missing_ok=True)
     log(f"wrote {args.out} ({len(results['runs'])} runs, {results['total_seconds']:.0f} s)")
     return 0
 

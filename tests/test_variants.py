@@ -81,7 +81,7 @@ def test_normalised_mse():
 
 def test_windows_by_hand():
     X, Y, W = V.windows([np.array([1, 2, 3, 4, 5]), np.array([6, 7, 8, 9])], T_x=2, stride=2)
-    np.testing.assert_array_equal(X, [[1, 2], [3, 4], [6, 7], [8, 0]])
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4], [6, 7], [8, 9]])
     np.testing.assert_array_equal(Y, [[2, 3], [4, 5], [7, 8], [9, 0]])
     np.testing.assert_array_equal(W, [[1, 1], [1, 1], [1, 1], [1, 0]])
     assert X.dtype == np.int32 and W.dtype == np.float32
@@ -95,33 +95,6 @@ def test_windows_with_stride_T_x_score_each_value_once():
     np.testing.assert_array_equal(np.sort(Y[W > 0]), np.sort(np.concatenate([s[1:] for s in seqs])))
     _, _, W8 = V.windows(seqs, T_x=16, stride=8)  # overlapping windows score values twice
     assert W8.sum() > W.sum()
-    with pytest.raises(ValueError, match="sequence 1: need a 1-D array of at least 2 ids"):
-        V.windows([np.array([1, 2]), np.array([3])], T_x=4, stride=4)
-
-
-class UniformModel:
-    """Stands in for a Keras model: the same probability for each of n values."""
-
-    def __init__(self, n_values):
-        self.n_values = n_values
-
-    def __call__(self, x, training=False):
-        return np.full(x.shape + (self.n_values,), 1.0 / self.n_values, dtype=np.float32)
-
-
-class PerfectModel:
-    """Knows the next value of a fixed sequence 0, 1, 2, ... (value v is followed by v+1)."""
-
-    def __call__(self, x, training=False):
-        probs = np.zeros(x.shape + (12,), dtype=np.float32)
-        np.put_along_axis(probs, (x + 1)[..., None] % 12, 1.0, axis=-1)
-        return probs
-
-
-def test_sequence_nll():
-    seqs = [np.arange(10), np.arange(5)]
-    assert V.sequence_nll(UniformModel(12), seqs, T_x=4) == pytest.approx(math.log(12), rel=1e-6)
-    assert V.sequence_nll(PerfectModel(), seqs, T_x=4) == pytest.approx(0.0, abs=1e-9)
 
 
 class FakeGlove:
@@ -153,3 +126,80 @@ def test_sentence_errors_name_the_word_and_sentence():
         V.encode_sentences(["you", "food"], word_index, T_x=3)
     with pytest.raises(ValueError, match="sentence 0 .* has 3 words, more than T_x=2"):
         V.encode_sentences(["I love you"], word_index, T_x=2)
+
+
+# ---------------------------------------------------------------- early stopping
+
+def test_improved_needs_more_than_the_margin():
+    assert V.improved(0.5, math.inf, 0.01, 0.0)               # anything beats "no score yet"
+    assert not V.improved(math.nan, 1.0, 0.0, 0.0)
+    assert V.improved(0.97, 1.0, 0.01, 0.02)                  # 0.03 > max(0.01, 0.02)
+    assert not V.improved(0.985, 1.0, 0.01, 0.02)             # 0.015 < 0.02 (relative margin)
+    assert not V.improved(0.0095, 0.01, 0.001, 0.02)          # 0.0005 < 0.001 (absolute margin)
+    assert V.improved(0.9, 0.8, 0.05, 0.0, lower_is_better=False)
+
+
+def _toy_regression():
+    import keras
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = (x @ np.array([1.0, -2.0, 0.5])).astype(np.float32)
+    inputs = keras.Input(shape=(3,))
+    return keras.Model(inputs, keras.layers.Dense(1)(inputs)), x, y
+
+
+def test_train_stops_on_a_plateau_and_keeps_the_best_weights():
+    model, x, y = _toy_regression()
+    scripted = iter([1.0, 0.5, 0.499, 0.6, 0.45, 0.7, 0.8, 0.9, 1.0])   # validation scores
+    kept = {}
+
+    def evaluate(mdl):
+        score = next(scripted)
+        kept[score] = [w.copy() for w in mdl.get_weights()]
+        return score
+
+    curve = V.train(model, x, y, evaluate, max_epochs=9, patience=3, batch_size=16,
+                    learning_rate=0.01, loss="mse", min_delta=0.01)
+    # 0.499 is no improvement on 0.5 (margin 0.01) but 0.45 is; then 3 epochs without one
+    assert curve["best_epoch"] == 5 and curve["stopped"] == "plateau"
+    assert len(curve["eval"]) == len(curve["train_loss"]) == len(curve["seconds"]) == 8
+    for restored, best in zip(model.get_weights(), kept[0.45]):
+        np.testing.assert_array_equal(restored, best)
+
+
+def test_train_reports_when_it_hit_the_epoch_limit():
+    model, x, y = _toy_regression()
+    scores = iter([1.0, 0.8, 0.6])
+    curve = V.train(model, x, y, lambda mdl: next(scores), max_epochs=3, patience=2,
+                    batch_size=16, learning_rate=0.01, loss="mse")
+    assert curve["stopped"] == "max_epochs" and curve["best_epoch"] == 3
+    with pytest.raises(ValueError, match="max_epochs and patience must be >= 1"):
+        V.train(model, x, y, lambda mdl: 0.0, max_epochs=0, patience=2, batch_size=16,
+                learning_rate=0.01, loss="mse")
+
+
+def test_cross_entropy():
+    probs = np.array([[0.5, 0.5], [0.9, 0.1]])
+    assert V.cross_entropy([0, 0], probs) == pytest.approx(-(math.log(0.5) + math.log(0.9)) / 2)
+    with pytest.raises(ValueError, match="3 labels for probabilities of shape \\(2, 2\\)"):
+        V.cross_entropy([0, 1, 0], probs)
+
+
+def test_jazz_score_is_notebook_2s_whole_solo_score():
+    # the same function and mode as notebook 2: each solo read in one pass from a zero state,
+    # which equals windows as long as the longest solo and differs from short windows
+    import keras
+
+    from helpers.jazz import sequences
+
+    keras.utils.set_random_seed(3)
+    model = V.build_model("jazz", V.VARIANTS["GRU"], 6, n_values=11, n_e=4)
+    rng = np.random.default_rng(4)
+    seqs = [rng.integers(1, 11, size=n) for n in (5, 23, 40)]
+    whole = V.jazz_nll(model, seqs)
+    assert whole == pytest.approx(sequences.sequence_nll(model, seqs, mode=sequences.WHOLE))
+    assert whole == pytest.approx(
+        sequences.sequence_nll(model, seqs, mode=sequences.WINDOWS, T_x=39), rel=1e-5)
+    assert abs(whole - sequences.sequence_nll(model, seqs, mode=sequences.WINDOWS, T_x=8)) > 1e-6
+    assert 0.5 * math.log(11) < whole < 2 * math.log(11)   # an untrained model: near uniform

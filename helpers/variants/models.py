@@ -11,7 +11,7 @@ Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``)
   is the sum of the two marked values. Regression, loss MSE, reported as the *normalised*
   MSE (MSE / variance of the target): 1 = no better than always answering the mean.
 - ``"jazz"``: next-value prediction on notebook 2's solos; reported as negative log-likelihood
-  per predicted value (nats) on held-out solos.
+  per predicted value (nats) on held-out solos, scored like notebook 2 (:func:`jazz_nll`).
 - ``"emoji"``: notebook 3's sentences -> one of 5 labels, frozen GloVe vectors in; reported as
   accuracy on the test sentences.
 
@@ -141,40 +141,22 @@ def normalised_mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 # ---------------------------------------------------------------- task (b): jazz values
 
 def windows(sequences: list[np.ndarray], T_x: int, stride: int):
-    """Cut sequences of value ids into next-value training windows.
+    """Next-value training windows of value ids, cut by ``helpers.jazz.sequences``:
+    X (m, T_x) int32 inputs, Y (m, T_x) int32 targets, W (m, T_x) float32 (1 = real target,
+    0 = padding at the end of a solo)."""
+    from ..jazz.sequences import next_value_windows
 
-    A window starting at ``s`` holds inputs ``seq[s : s+T_x]`` and targets ``seq[s+1 : s+T_x+1]``;
-    starts are 0, stride, 2 stride, ... while a target is left. A window that runs past the end
-    of its sequence is padded with id 0 and weight 0. With ``stride == T_x`` every value except
-    the first of each sequence is a target exactly once (what :func:`sequence_nll` needs).
-
-    Returns X (m, T_x) int32, Y (m, T_x) int32, W (m, T_x) float32 (1 = real target, 0 = padding).
-    """
-    if T_x < 1 or stride < 1:
-        raise ValueError(f"T_x and stride must be >= 1, got {T_x}, {stride}")
-    X, Y, W = [], [], []
-    for number, seq in enumerate(sequences):
-        seq = np.asarray(seq)
-        if seq.ndim != 1 or len(seq) < 2:
-            raise ValueError(f"sequence {number}: need a 1-D array of at least 2 ids, "
-                             f"got shape {seq.shape}")
-        for start in range(0, len(seq) - 1, stride):
-            x = seq[start:start + T_x]
-            y = seq[start + 1:start + T_x + 1]
-            n = len(y)
-            X.append(np.pad(x[:n], (0, T_x - n)))
-            Y.append(np.pad(y, (0, T_x - n)))
-            W.append(np.arange(T_x) < n)
-    return (np.array(X, dtype=np.int32), np.array(Y, dtype=np.int32), np.array(W, dtype=np.float32))
+    return next_value_windows(sequences, T_x, stride)
 
 
-def sequence_nll(model, sequences: list[np.ndarray], T_x: int) -> float:
-    """Mean negative log-likelihood (nats) of every value after the first of each sequence,
-    read in consecutive windows of ``T_x`` (the model's state starts fresh in each window)."""
-    X, Y, W = windows(sequences, T_x, stride=T_x)
-    probs = predict(model, X).astype(np.float64)
-    p = np.take_along_axis(probs, Y[..., None], axis=-1)[..., 0]
-    return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
+def jazz_nll(model, sequences: list[np.ndarray]) -> float:
+    """The jazz score of notebook 2, by the same function and in the same mode:
+    ``helpers.jazz.sequences.sequence_nll(..., mode="whole")``, the mean negative
+    log-likelihood (nats) of every value after the first of each solo, each solo read in one
+    pass from a zero state."""
+    from ..jazz.sequences import WHOLE, sequence_nll
+
+    return sequence_nll(model, sequences, mode=WHOLE)
 
 
 # ---------------------------------------------------------------- task (c): emoji sentences
@@ -263,28 +245,65 @@ def predict(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
                            for i in range(0, len(x), batch_size)])
 
 
+def cross_entropy(labels: np.ndarray, probs: np.ndarray) -> float:
+    """Mean ``-log probs[i, labels[i]]`` (nats): the validation loss of a classifier."""
+    labels, probs = np.asarray(labels), np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 2 or len(labels) != len(probs):
+        raise ValueError(f"{len(labels)} labels for probabilities of shape {probs.shape}")
+    return float(-np.mean(np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12))))
+
+
 def trainable_params(model) -> int:
     return int(sum(math.prod(w.shape) for w in model.trainable_weights))
 
 
 # ---------------------------------------------------------------- training
 
-def train(model, x, y, evaluate, epochs: int, batch_size: int, learning_rate: float,
-          loss: str, sample_weight=None, clipnorm: float = 1.0) -> dict:
-    """Train with Adam for ``epochs`` epochs; after each one call ``evaluate(model) -> float``.
+def improved(value: float, best: float, min_delta: float, rel_delta: float,
+             lower_is_better: bool = True) -> bool:
+    """Whether ``value`` beats ``best`` by more than ``max(min_delta, rel_delta * |best|)``."""
+    if not math.isfinite(value):
+        return False
+    if not math.isfinite(best):
+        return True
+    margin = max(min_delta, rel_delta * abs(best))
+    return value < best - margin if lower_is_better else value > best + margin
 
-    Returns ``{"train_loss": [...], "eval": [...], "seconds": [...]}``, one entry per epoch
-    (``seconds`` = wall time of that epoch's training, evaluation excluded).
+
+def train(model, x, y, evaluate, max_epochs: int, patience: int, batch_size: int,
+          learning_rate: float, loss: str, min_delta: float = 0.0, rel_delta: float = 0.0,
+          sample_weight=None, clipnorm: float = 1.0) -> dict:
+    """Train with Adam until the validation score has plateaued, at most ``max_epochs`` epochs.
+
+    After each epoch ``evaluate(model) -> float`` scores the model on validation data (lower
+    is better). Training stops once ``patience`` epochs in a row brought no improvement
+    (see :func:`improved`) over the best score so far, and the model is given back the
+    weights of its best epoch.
+
+    Returns ``{"train_loss": [...], "eval": [...], "seconds": [...], "best_epoch": b,
+    "stopped": "plateau" | "max_epochs"}``, one list entry per epoch trained (``seconds`` =
+    wall time of that epoch's training, evaluation excluded; ``best_epoch`` counts from 1).
     """
     import keras
 
+    if max_epochs < 1 or patience < 1:
+        raise ValueError(f"max_epochs and patience must be >= 1, got {max_epochs}, {patience}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss)
     curve = {"train_loss": [], "eval": [], "seconds": []}
-    for _ in range(epochs):
+    best, best_epoch, best_weights, stopped = math.inf, 0, None, "max_epochs"
+    for epoch in range(1, max_epochs + 1):
         start = time.perf_counter()
         history = model.fit(x, y, sample_weight=sample_weight, batch_size=batch_size,
                             epochs=1, shuffle=True, verbose=0)
         curve["seconds"].append(time.perf_counter() - start)
         curve["train_loss"].append(float(history.history["loss"][0]))
-        curve["eval"].append(float(evaluate(model)))
-    return curve
+        score = float(evaluate(model))
+        curve["eval"].append(score)
+        if improved(score, best, min_delta, rel_delta):
+            best, best_epoch, best_weights = score, epoch, model.get_weights()
+        elif epoch - best_epoch >= patience:
+            stopped = "plateau"
+            break
+    if best_weights is not None:
+        model.set_weights(best_weights)
+    return {**curve, "best_epoch": max(best_epoch, 1), "stopped": stopped}
