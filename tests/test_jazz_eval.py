@@ -5,6 +5,7 @@ import pytest
 from helpers.jazz import audio, data as jazz_data, measures, music, sampling
 from helpers.jazz.model import load_trained, make_layers
 from helpers.jazz.sequences import best_ngram
+from helpers.instructor.graded.jazz import generate_with_context, sample_with_temperature
 from helpers.notebook import setup
 
 
@@ -66,7 +67,7 @@ def test_the_bounds_of_the_notebook_fail_random_and_unigram_generators(real):
     unigram = best_ngram(1, n_values, train, val)
     tracks = [jazz_data.load_chord_track(m) for m in jazz_data.split_melids("test")[:12]]
     uni = sampling.solos_under(real[:12], tracks, lambda track, total, first, seed: sampling.ngram_sample(
-        unigram, first, total, steps_of, n_values, seed=seed))
+        unigram, first, total, steps_of, n_values, sample_with_temperature, seed=seed))
     rnd = _random_solos(real)
 
     def meets(solos):
@@ -83,35 +84,71 @@ def test_the_bounds_of_the_notebook_fail_random_and_unigram_generators(real):
 
 # ------------------------------------------------------------------ sampling
 
-def test_reshape_temperature_and_top_p():
-    p = np.array([0.1, 0.5, 0.25, 0.15])
-    q = sampling.reshape(p, 1.0)
-    assert q[0] == 0 and np.isclose(q.sum(), 1) and np.allclose(q[1:], p[1:] / p[1:].sum())
-    assert np.array_equal(sampling.reshape(p, 0), [0, 1, 0, 0])
-    cold, hot = sampling.reshape(p, 0.5), sampling.reshape(p, 2.0)
-    assert cold[1] > q[1] > hot[1]
-    nucleus = sampling.reshape(p, 1.0, top_p=0.6)
-    assert np.count_nonzero(nucleus) == 2 and np.isclose(nucleus.sum(), 1)
+def test_nucleus_keeps_the_most_probable_mass_of_the_tempered_distribution():
+    p = np.array([0.1, 0.5, 0.25, 0.15])          # id 0 is <unk>: never kept
+    nucleus = lambda t, top_p: sampling.nucleus(sample_with_temperature, p, t, top_p)
+    assert nucleus(1.0, 1.0).tolist() == [False, True, True, True]
+    assert nucleus(0, 1.0).tolist() == [False, True, False, False]
+    # without <unk>: 0.56, 0.28, 0.17; at T = 1 the first two reach 0.6, at T = 0.5 the first alone
+    assert nucleus(1.0, 0.6).tolist() == [False, True, True, False]
+    assert nucleus(0.5, 0.6).tolist() == [False, True, False, False]
+    assert nucleus(2.0, 0.6).tolist() == [False, True, True, False]
     with pytest.raises(ValueError, match="temperature must be >= 0"):
-        sampling.reshape(p, -1)
+        nucleus(-1, 1.0)
     with pytest.raises(ValueError, match=r"top_p must be in \(0, 1\]"):
-        sampling.reshape(p, 1, top_p=0)
+        nucleus(1.0, 0)
 
 
-def test_choose_draws_the_reshaped_distribution():
+def test_sampler_draws_the_tempered_nucleus():
     p = np.array([0.0, 0.6, 0.3, 0.1])
-    rng = np.random.default_rng(0)
-    draws = np.array([sampling.choose(p, 1.0, 1.0, rng) for _ in range(4000)])
-    assert np.allclose(np.bincount(draws, minlength=4) / 4000, p, atol=0.03)
-    assert sampling.choose(p, 0) == 1
+    for temperature, top_p, want in ((1.0, 1.0, [0, 0.6, 0.3, 0.1]), (0.5, 1.0, [0, 36 / 46, 9 / 46, 1 / 46]),
+                                     (1.0, 0.8, [0, 2 / 3, 1 / 3, 0])):
+        choose = sampling.sampler(sample_with_temperature, temperature, top_p, np.random.default_rng(0))
+        draws = np.array([choose(p) for _ in range(4000)])
+        assert np.allclose(np.bincount(draws, minlength=4) / 4000, want, atol=0.03), (temperature, top_p)
+        ids, q = sampling.most_probable(sample_with_temperature, p, temperature, top_p, k=2)
+        assert ids.tolist() == [1, 2] and np.allclose(q, want[1:3], atol=1e-9)
+    assert sampling.sampler(sample_with_temperature, 0)(p) == 1
+
+
+def test_sampler_draws_through_the_function_it_is_given():
+    asked = []
+
+    def always_last(probs, temperature, u):
+        asked.append((len(probs), temperature))
+        return len(probs) - 1
+
+    choose = sampling.sampler(always_last, 0.7, 1.0, np.random.default_rng(0))
+    assert choose(np.full(5, 0.2)) == 4 and asked == [(5, 0.7)]
+
+
+def test_conditioned_sample_runs_the_generation_loop_it_is_given():
+    class Step:
+        def initial_state(self):
+            return np.zeros(1), np.zeros(1)
+
+        def __call__(self, x_id, context, a, c):
+            return np.array([0.0, 0.5, 0.5]), a + 1, c
+
+    seen = {}
+
+    def generate(step, context_at, durations, first_id, total_steps, choose):
+        probs, state = step(first_id, None, None)
+        seen.update(state=state, total=total_steps, first=first_id, drawn=choose(probs))
+        return [first_id, seen["drawn"]]
+
+    ids = sampling.conditioned_sample(generate, sample_with_temperature, Step(), None, 48, 2,
+                                      np.array([0, 12, 12]), seed=0)
+    assert ids.tolist() == [2, seen["drawn"]] and seen["drawn"] in (1, 2)
+    assert seen["total"] == 48 and seen["first"] == 2 and seen["state"][0][0] == 1
 
 
 def test_lstm_sampler_fills_the_choruses_and_is_seeded(lstm):
     blues = music.parse_progression(music.BLUES_IN_BB)
     steps_of = jazz_data.value_steps()
     first = int(jazz_data.to_ids(["rest:12"])[0])
-    ids = sampling.lstm_sample(lstm, first, 2 * blues.steps, steps_of, seed=4)
-    assert np.array_equal(ids, sampling.lstm_sample(lstm, first, 2 * blues.steps, steps_of, seed=4))
+    ids = sampling.lstm_sample(lstm, first, 2 * blues.steps, steps_of, sample_with_temperature, seed=4)
+    assert np.array_equal(ids, sampling.lstm_sample(lstm, first, 2 * blues.steps, steps_of, sample_with_temperature, seed=4))
     assert steps_of[ids[:-1]].sum() < 2 * blues.steps <= steps_of[ids].sum() and (ids[1:] != 0).all()
     solo, _ = sampling.realise_over(ids, blues.chord_at, 2 * blues.steps)
     assert solo.onsets[-1] + solo.durations[-1] == 2 * blues.steps
@@ -134,7 +171,7 @@ def test_shifted_track_keeps_the_bar():
 def test_every_generated_file_has_a_monophonic_solo_part(lstm, tmp_path, progression, choruses, seed):
     tune = music.parse_progression(progression)
     ids = sampling.lstm_sample(lstm, int(jazz_data.to_ids(["rest:12"])[0]), choruses * tune.steps,
-                               jazz_data.value_steps(), seed=seed)
+                               jazz_data.value_steps(), sample_with_temperature, seed=seed)
     solo, _ = sampling.realise_over(ids, tune.chord_at, choruses * tune.steps)
     path = tmp_path / "generated.mid"
     music.to_midi(solo, tempo=160, progression=tune, choruses=choruses, swing=True).write(str(path))

@@ -13,7 +13,7 @@ from helpers.jazz import checks
 from helpers.instructor.graded import jazz as graded
 from helpers.jazz.model import (MODELS_JSON, N_A, ConditionedStep, conditioned_model,
                                 fast_equivalent, load_conditioned, load_gru, load_trained, make_layers)
-from helpers.jazz.sampling import SAX_HIGH, SAX_LOW, improvise
+from helpers.jazz.sampling import SAX_HIGH, SAX_LOW, conditioned_sample, improvise
 from helpers.jazz.context import ChordTrack, context_at
 from helpers.jazz.sequences import WHOLE, sequence_nll
 from helpers.notebook import setup
@@ -196,8 +196,8 @@ def test_conditioned_step_is_the_keras_model():
 
 def test_improvise_fills_the_choruses_exactly(trained, tmp_path):
     blues = music.parse_progression(music.BLUES_IN_BB)
-    solo, values = improvise(*trained, blues, choruses=2, temperature=1.0, seed=5)
-    again, _ = improvise(*trained, blues, choruses=2, temperature=1.0, seed=5)
+    solo, values = improvise(*trained, blues, graded.sample_with_temperature, choruses=2, temperature=1.0, seed=5)
+    again, _ = improvise(*trained, blues, graded.sample_with_temperature, choruses=2, temperature=1.0, seed=5)
     assert np.array_equal(solo.pitches, again.pitches)  # seeded
     assert solo.onsets[0] == 0 and solo.onsets[-1] + solo.durations[-1] == 2 * blues.steps
     assert np.array_equal(solo.onsets[1:], solo.onsets[:-1] + solo.durations[:-1])
@@ -205,7 +205,7 @@ def test_improvise_fills_the_choruses_exactly(trained, tmp_path):
     assert notes.min() >= SAX_LOW and notes.max() <= SAX_HIGH and len(notes) > 40
     assert "<unk>" not in values
     with pytest.raises(ValueError, match="choruses must be at least 1"):
-        improvise(*trained, blues, choruses=0)
+        improvise(*trained, blues, graded.sample_with_temperature, choruses=0)
 
 
 def test_generated_solo_file_parses_with_pretty_midi_and_music21(trained, tmp_path):
@@ -213,7 +213,7 @@ def test_generated_solo_file_parses_with_pretty_midi_and_music21(trained, tmp_pa
     import pretty_midi
 
     tune = music.parse_progression("F-7 | Bb-7 | Eb7 | Abj7 | Dbj7 | G7 | Cj7 | Cj7")
-    solo, _ = improvise(*trained, tune, choruses=2, temperature=1.0, seed=9)
+    solo, _ = improvise(*trained, tune, graded.sample_with_temperature, choruses=2, temperature=1.0, seed=9)
     path = tmp_path / "generated.mid"
     music.to_midi(solo, tempo=170, progression=tune, choruses=2).write(str(path))
     pm = pretty_midi.PrettyMIDI(str(path))
@@ -231,31 +231,15 @@ def test_generated_solo_file_parses_with_pretty_midi_and_music21(trained, tmp_pa
     assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in pm.instruments)
 
 
-def reference_improvise(step, track, total_steps, first_id, temperature=1.0, seed=0):
-    """Reference generation loop of the conditioned model (the notebook's learners write
-    their own): after each value, the time reached is its onset plus its duration, and the
-    context there is the input next to the value. Returns the ids, the first given."""
-    rng = np.random.default_rng(seed)
-    steps_of = jazz_data.value_steps()
-    a, c = step.initial_state()
-    ids, onset = [int(first_id)], 0
-    while onset + steps_of[ids[-1]] < total_steps:
-        reached = onset + int(steps_of[ids[-1]])
-        probs, a, c = step(ids[-1], context_at(track, reached, onset), a, c)
-        probs[0] = 0.0                                  # never <unk>
-        p = probs ** (1.0 / temperature)
-        ids.append(int(rng.choice(len(p), p=p / p.sum())))
-        onset = reached
-    return ids
-
-
 def _conditioned_solos(step, tune, n, choruses=3):
     track = ChordTrack.from_progression(tune)
     first = int(jazz_data.to_ids(["rest:12"])[0])
     total = choruses * tune.steps
     out = []
     for seed in range(n):
-        ids = reference_improvise(step, track, total, first, seed=seed)
+        ids = conditioned_sample(graded.generate_with_context, graded.sample_with_temperature, step,
+                                 track, total, first, jazz_data.value_steps(), temperature=1.0,
+                                 top_p=1.0, seed=seed)
         solo = music.decode(jazz_data.to_values(ids), track.chord_at, start_pitch=65, low=53, high=84)
         out.append(music.clip(solo, total))
     return out
@@ -268,7 +252,7 @@ def test_conditioned_generation_fills_the_choruses_and_hears_the_chords(trained)
     for solo in solos:
         assert solo.onsets[0] == 0 and solo.onsets[-1] + solo.durations[-1] == 3 * blues.steps
         assert np.array_equal(solo.onsets[1:], solo.onsets[:-1] + solo.durations[:-1])
-    plain = [improvise(*trained, blues, choruses=3, temperature=1.0, seed=s)[0] for s in range(6)]
+    plain = [improvise(*trained, blues, graded.sample_with_temperature, choruses=3, temperature=1.0, seed=s)[0] for s in range(6)]
     cond_share = jazz_eval.type_shares(solos)["chord"]
     plain_share = jazz_eval.type_shares(plain)["chord"]
     # chord tones on beats 1 and 3: uniformly random pitches give 4/12 = 33 %

@@ -8,7 +8,7 @@
                 (``sequence_nll``, whole solos or fixed windows);
 - ``model``     the Keras layers, the shipped trained models (plain and conditioned) and
                 sampling helpers;
-- ``sampling``  temperature and top-p sampling, numpy generation with the LSTM, the n-grams
+- ``sampling``  top-p sampling around the notebook's sampler, numpy generation with the LSTM, the n-grams
                 and the conditioned model, realising ids over chords in the alto's range;
 - ``measures``  generated vs real solos: TV distances, short notes, chord tones on strong and
                 weak beats (with the tritone check);

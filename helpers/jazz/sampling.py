@@ -1,9 +1,12 @@
 """Sampling for notebook 2: temperature and top-p (nucleus), one step at a time in numpy.
 
-``choose(probs, temperature, top_p, rng)`` picks one id from a probability vector (n_values,);
-``lstm_sample(weights, ...)`` runs the shared ``LSTM_cell`` / ``densor`` weights step by step
-(as the inference model does) for as long as the choruses need, and ``improvise`` realises the
-ids over a progression. Id 0 (``<unk>``) is never chosen.
+The draws themselves are the notebook's: every sampler here takes ``sample``, the notebook's
+``sample_with_temperature(probs, temperature, u)``, and the conditioned model's generation
+loop is the notebook's ``generate_with_context``, passed as ``generate``. ``sampler`` adds the
+top-p (nucleus) restriction and the random numbers; ``lstm_sample(weights, ...)`` runs the
+shared ``LSTM_cell`` / ``densor`` weights step by step (as the inference model does) for as
+long as the choruses need, and ``improvise`` realises the ids over a progression. Id 0
+(``<unk>``) is never chosen.
 """
 from __future__ import annotations
 
@@ -16,44 +19,87 @@ SAX_LOW, SAX_HIGH = 49, 80    # alto saxophone, sounding Db3 .. Ab5
 TEMPERATURE, TOP_P = 1.0, 0.97
 
 
-def reshape(probs, temperature: float = 1.0, top_p: float = 1.0) -> np.ndarray:
-    """The distribution actually sampled: ``probs ** (1 / T)`` normalised, then only the
-    smallest set of most probable ids whose mass reaches ``top_p`` kept (renormalised).
+def _cleaned(probs) -> np.ndarray:
+    """``probs`` as float64 with no mass on ``<unk>``, renormalised."""
+    p = np.asarray(probs, dtype=np.float64).copy()
+    p[UNK_ID] = 0.0
+    return p / p.sum()
 
-    temperature 0 puts all the mass on the argmax. ``<unk>`` (id 0) gets none.
-    """
+
+def _check(temperature: float, top_p: float) -> None:
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature}")
     if not 0 < top_p <= 1:
         raise ValueError(f"top_p must be in (0, 1], got {top_p}")
-    p = np.asarray(probs, dtype=np.float64).copy()
-    p[UNK_ID] = 0.0
+
+
+def nucleus(sample, probs, temperature: float = 1.0, top_p: float = 1.0) -> np.ndarray:
+    """Boolean mask (n_values,) of the ids that can be drawn: the smallest set of most probable
+    ids whose mass, in the distribution ``sample`` draws from at ``temperature``, exceeds
+    ``top_p`` (all ids with some probability when ``top_p`` is 1). ``<unk>`` is never kept.
+
+    ``sample(probs, temperature, u) -> index`` is the notebook's ``sample_with_temperature``:
+    given the ids sorted from the most to the least probable, the index it returns for
+    ``u = top_p`` is the last one the nucleus needs.
+    """
+    _check(temperature, top_p)
+    p = _cleaned(probs)
     if not temperature > 0:
-        out = np.zeros_like(p)
-        out[int(np.argmax(p))] = 1.0
-        return out
-    with np.errstate(divide="ignore"):
-        logp = np.log(p) / temperature
-    p = np.exp(logp - logp.max())
-    p /= p.sum()
+        keep = np.zeros(len(p), dtype=bool)
+        keep[int(np.argmax(p))] = True
+        return keep
+    keep = p > 0
     if top_p < 1:
         order = np.argsort(-p, kind="stable")
-        mass = np.cumsum(p[order])
-        keep = order[: int(np.searchsorted(mass, top_p)) + 1]
-        kept = np.zeros_like(p)
-        kept[keep] = p[keep]
-        p = kept / kept.sum()
-    return p
+        last = int(sample(p[order], temperature, top_p))
+        keep = np.zeros(len(p), dtype=bool)
+        keep[order[: last + 1]] = True
+        keep &= p > 0
+    return keep
 
 
-def choose(probs, temperature: float = 1.0, top_p: float = 1.0, rng=None) -> int:
-    """One id drawn from :func:`reshape` ``(probs, temperature, top_p)``."""
-    p = reshape(probs, temperature, top_p)
-    if not temperature > 0:
-        return int(np.argmax(p))
+def sampler(sample, temperature: float = 1.0, top_p: float = 1.0, rng=None):
+    """``choose(probs) -> id`` for a generation loop: ``sample`` (the notebook's
+    ``sample_with_temperature``) at ``temperature``, restricted to the :func:`nucleus` of
+    ``top_p``, with one uniform number from ``rng`` per draw (none at temperature 0)."""
+    _check(temperature, top_p)
     rng = np.random.default_rng() if rng is None else rng
-    index = int(np.searchsorted(np.cumsum(p), rng.random(), side="right"))
-    return min(index, len(p) - 1)
+
+    def choose(probs) -> int:
+        p = _cleaned(probs)
+        if not temperature > 0:
+            return int(sample(p, 0, 0.0))
+        if top_p < 1:
+            p = np.where(nucleus(sample, p, temperature, top_p), p, 0.0)
+            p /= p.sum()
+        return min(int(sample(p, temperature, rng.random())), len(p) - 1)
+
+    return choose
+
+
+def most_probable(sample, probs, temperature: float = 1.0, top_p: float = 1.0, k: int = 3,
+                  tol: float = 1e-15):
+    """The ``k`` ids that :func:`sampler` draws most often and their probabilities, read off
+    ``sample`` itself: the uniform numbers at which its answer moves on to the next id
+    (found by bisection to ``tol``) are the cumulative probabilities. ``(ids (k,), probs (k,))``."""
+    keep = nucleus(sample, probs, temperature, top_p)
+    p = np.where(keep, _cleaned(probs), 0.0)
+    p /= p.sum()
+    order = np.argsort(-p, kind="stable")[: min(k, int(keep.sum()))]
+    if not temperature > 0:
+        return order, np.ones(len(order))
+    ps = p[np.argsort(-p, kind="stable")]
+    edges = [0.0]
+    for rank in range(len(order)):     # the smallest u that draws beyond the id of this rank
+        lo, hi = edges[-1], 1.0
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if int(sample(ps, temperature, mid)) > rank:
+                hi = mid
+            else:
+                lo = mid
+        edges.append(hi)
+    return order, np.diff(edges)
 
 
 def _sigmoid(z):
@@ -80,12 +126,13 @@ def lstm_probs(weights, ids) -> np.ndarray:
     return np.array(out)
 
 
-def lstm_sample(weights, first_id: int, total_steps: int, steps_of, temperature: float = TEMPERATURE,
-                top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
+def lstm_sample(weights, first_id: int, total_steps: int, steps_of, sample,
+                temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from the unconditioned LSTM until their durations (``steps_of[id]``) fill
-    ``total_steps``; the first id is given. Returns int (n,)."""
+    ``total_steps``; the first id is given; each draw by :func:`sampler` ``(sample, ...)``.
+    Returns int (n,)."""
     kernel, recurrent, bias, W, b = weights
-    rng = np.random.default_rng(seed)
+    choose = sampler(sample, temperature, top_p, np.random.default_rng(seed))
     a = c = np.zeros(recurrent.shape[0])
     ids, position = [int(first_id)], int(steps_of[first_id])
     while position < total_steps:
@@ -94,22 +141,23 @@ def lstm_sample(weights, first_id: int, total_steps: int, steps_of, temperature:
         a = _sigmoid(go) * np.tanh(c)
         z = a @ W + b
         p = np.exp(z - z.max())
-        ids.append(choose(p / p.sum(), temperature, top_p, rng))
+        ids.append(choose(p / p.sum()))
         position += int(steps_of[ids[-1]])
     return np.array(ids)
 
 
-def ngram_sample(model, first_id: int, total_steps: int, steps_of, n_values: int,
+def ngram_sample(model, first_id: int, total_steps: int, steps_of, n_values: int, sample,
                  temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
-    """Ids from a fitted :class:`helpers.jazz.evaluate.NGram` (unigram or bigram)."""
-    rng = np.random.default_rng(seed)
+    """Ids from a fitted :class:`helpers.jazz.evaluate.NGram` (unigram or bigram), each drawn
+    by :func:`sampler` ``(sample, ...)``."""
+    choose = sampler(sample, temperature, top_p, np.random.default_rng(seed))
     table = {}
     ids, position = [int(first_id)], int(steps_of[first_id])
     while position < total_steps:
         key = tuple(ids[-(model.order - 1):]) if model.order > 1 else ()
         if key not in table:
             table[key] = np.array([model.prob(key, x) for x in range(n_values)])
-        ids.append(choose(table[key], temperature, top_p, rng))
+        ids.append(choose(table[key]))
         position += int(steps_of[ids[-1]])
     return np.array(ids)
 
@@ -131,9 +179,11 @@ def realise(ids, progression, choruses: int, start_pitch: int = 65, low: int = S
     return clip(solo, progression.steps * choruses), values
 
 
-def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: float = TEMPERATURE,
-              top_p: float = TOP_P, seed: int = 0, first_value: str = "rest:12"):
-    """A solo of the unconditioned LSTM over ``choruses`` choruses: ``(solo, values)``."""
+def improvise(LSTM_cell, densor, progression, sample, choruses: int = 3,
+              temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0,
+              first_value: str = "rest:12"):
+    """A solo of the unconditioned LSTM over ``choruses`` choruses, drawn with ``sample``
+    (the notebook's ``sample_with_temperature``): ``(solo, values)``."""
     from .data import to_ids, values as vocabulary
     if choruses < 1:
         raise ValueError(f"choruses must be at least 1, got {choruses}")
@@ -141,27 +191,28 @@ def improvise(LSTM_cell, densor, progression, choruses: int = 3, temperature: fl
     if first_id == UNK_ID:
         raise ValueError(f"first_value {first_value!r} is not in the vocabulary")
     ids = lstm_sample(lstm_weights(LSTM_cell, densor), first_id, progression.steps * choruses,
-                      steps_of_values(vocabulary()), temperature, top_p, seed)
+                      steps_of_values(vocabulary()), sample, temperature, top_p, seed)
     return realise(ids, progression, choruses)
 
 
-def conditioned_sample(step, track, total_steps: int, first_id: int, steps_of,
+def conditioned_sample(generate, sample, step, track, total_steps: int, first_id: int, steps_of,
                        temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from the conditioned model's numpy step (``helpers.jazz.model.ConditionedStep``)
     over a chord track (``helpers.jazz.context.ChordTrack``) until ``total_steps`` are filled.
 
-    Each value is predicted from the value before it and the context of the step where it
-    starts, which is known only once the duration of the value before it has been drawn.
+    The loop is ``generate``, the notebook's ``generate_with_context(step, context_at,
+    durations, first_id, total_steps, choose)``; its draws are :func:`sampler` ``(sample, ...)``.
     """
     from .context import context_at
-    rng = np.random.default_rng(seed)
-    a, c = step.initial_state()
-    ids, onset = [int(first_id)], 0
-    position = int(steps_of[first_id])
-    while position < total_steps:
-        probs, a, c = step(ids[-1], context_at(track, position, onset), a, c)
-        ids.append(choose(probs, temperature, top_p, rng))
-        onset, position = position, position + int(steps_of[ids[-1]])
+
+    def model_step(x_id, context, state):
+        a, c = step.initial_state() if state is None else state
+        probs, a, c = step(x_id, context, a, c)
+        return probs, (a, c)
+
+    choose = sampler(sample, temperature, top_p, np.random.default_rng(seed))
+    ids = generate(model_step, lambda at, prev: context_at(track, at, prev), steps_of,
+                   int(first_id), int(total_steps), choose)
     return np.array(ids)
 
 
