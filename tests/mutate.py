@@ -40,3 +40,30 @@ def mutant_namespace(module: str, name: str, old: str, new: str) -> dict:
 
 def mutant(module: str, name: str, old: str, new: str):
     return mutant_namespace(module, name, old, new)[name]
+
+
+def assert_caught(module: str, function: str, old: str, new: str, hint: str, capsys) -> str:
+    """The mutant fails its check with a hint matching ``hint``; return that hint.
+
+    A notebook shows the failure as its one ✗ line (no traceback, stdout does not repeat it),
+    and the grader's silent run of the same check reaches the same verdict and hint (up to
+    the numbers Keras puts in the names of new layers, as in 'lstm_3').
+    """
+    import importlib
+    import re
+
+    import pytest
+
+    from helpers.checking import CheckFailed, outcome
+
+    checks = importlib.import_module(f"helpers.{module}.checks")
+    broken = mutant(module, function, old, new)
+    with pytest.raises(CheckFailed, match=hint) as failed:
+        getattr(checks, f"check_{function}")(broken)
+    assert failed.value._render_traceback_() == [f"✗ {function}: {failed.value.hint}"]
+    assert failed.value.hint not in capsys.readouterr().out
+    found = outcome(function, broken)
+    def same(text):
+        return re.sub(r"\d+", "N", text)
+    assert found.status == "failed" and same(found.hint) == same(failed.value.hint)
+    return failed.value.hint

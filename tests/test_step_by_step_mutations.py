@@ -11,7 +11,7 @@ import pytest
 import helpers.instructor.graded.step_by_step as graded
 from helpers.checking import CheckFailed, outcome
 from helpers.step_by_step import checks
-from tests.mutate import mutant, mutant_namespace
+from tests.mutate import assert_caught, mutant, mutant_namespace
 
 MODULE = "step_by_step"
 
@@ -111,16 +111,7 @@ MUTANTS = [
 
 @pytest.mark.parametrize("name, function, old, new, hint", MUTANTS, ids=[m[0] for m in MUTANTS])
 def test_mutant_fails_its_check_with_the_intended_hint(name, function, old, new, hint, capsys):
-    broken = mutant(MODULE, function, old, new)
-    check = getattr(checks, f"check_{function}")
-    with pytest.raises(CheckFailed, match=hint) as failed:
-        check(broken)
-    # a notebook shows the failure as its one ✗ line (no traceback); stdout does not repeat it
-    assert failed.value._render_traceback_() == [f"✗ {function}: {failed.value.hint}"]
-    assert failed.value.hint not in capsys.readouterr().out
-    # the grader reaches the same verdict and hint
-    found = outcome(function, broken)
-    assert found.status == "failed" and found.hint == failed.value.hint
+    assert_caught(MODULE, function, old, new, hint, capsys)
 
 
 def test_the_catalogue_is_large_enough_and_covers_every_function():
