@@ -470,6 +470,21 @@ def check_note_to_value(fn, report):
     report.ok(f"the {len(NOTE_CASES)} test notes get the right slot, contour and duration")
 
 
+def _require_model(report, name: str, got: dict, crashes, first: str, shape: tuple, symbolic: str,
+                   n_a: int) -> None:
+    """What a probe saw of a built model: no crash, a keras.Model, inputs [first, a0, c0]."""
+    if "crash" in got or "crash_run" in got:
+        _crash_hint(report, name, got.get("crash") or got["crash_run"], crashes)
+    report.require(got["is_model"], "returns a keras.Model",
+                   f"{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), "
+                   f"not a {got.get('type')}")
+    shapes = [tuple(s) for s in got["inputs"]]
+    report.require(shapes == [shape, (None, n_a), (None, n_a)],
+                   f"inputs {first} {shape}, a0 and c0 {(None, n_a)}",
+                   f"the inputs should be [{first}, a0, c0] with shapes {symbolic}, "
+                   f"(None, n_a), (None, n_a); got {shapes}")
+
+
 DJ_CRASHES = (
     (r"expected ndim=3, found ndim=2|expected shape=\(None, None, \d+\)|ndim=2",
      "LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through "
@@ -487,16 +502,7 @@ def check_djmodel(fn, report):
     for index, (Tx, n_values, n_a, m) in enumerate(DJ_CASES):
         weights, X, a0, c0 = dj_inputs(index)
         got = report.probe(probe_djmodel, fn, Tx, weights, X, a0, c0)
-        if "crash" in got or "crash_run" in got:
-            _crash_hint(report, "djmodel", got.get("crash") or got["crash_run"], DJ_CRASHES)
-        report.require(got["is_model"], "returns a keras.Model",
-                       f"djmodel must return Model(inputs=[X, a0, c0], outputs=outputs), "
-                       f"not a {got.get('type')}")
-        shapes = [tuple(s) for s in got["inputs"]]
-        report.require(shapes == [(None, Tx, n_values), (None, n_a), (None, n_a)],
-                       f"inputs X {(None, Tx, n_values)}, a0 and c0 {(None, n_a)}",
-                       f"the inputs should be [X, a0, c0] with shapes (None, Tx, n_values), "
-                       f"(None, n_a), (None, n_a); got {shapes}")
+        _require_model(report, "djmodel", got, DJ_CRASHES, "X", (None, Tx, n_values), "(None, Tx, n_values)", n_a)
         if got["n_outputs"] == 1 and Tx > 1:
             report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to the "
                         "list `outputs` at every step, do not replace the list")
@@ -543,16 +549,8 @@ def check_music_inference_model(fn, report):
     for index, (Ty, n_values, n_a, m) in enumerate(INF_CASES):
         weights, x0, a0, c0 = inf_inputs(index)
         got = report.probe(probe_music_inference_model, fn, Ty, weights, x0, a0, c0)
-        if "crash" in got or "crash_run" in got:
-            _crash_hint(report, "music_inference_model", got.get("crash") or got["crash_run"], INF_CRASHES)
-        report.require(got["is_model"], "returns a keras.Model",
-                       f"music_inference_model must return Model(inputs=[x0, a0, c0], outputs=outputs), "
-                       f"not a {got.get('type')}")
-        shapes = [tuple(s) for s in got["inputs"]]
-        report.require(shapes == [(None, 1, n_values), (None, n_a), (None, n_a)],
-                       f"inputs x0 {(None, 1, n_values)}, a0 and c0 {(None, n_a)}",
-                       f"the inputs should be [x0, a0, c0] with shapes (None, 1, n_values), "
-                       f"(None, n_a), (None, n_a); got {shapes}")
+        _require_model(report, "music_inference_model", got, INF_CRASHES, "x0", (None, 1, n_values),
+                       "(None, 1, n_values)", n_a)
         report.require(got["n_outputs"] == Ty, f"Ty = {Ty} outputs",
                        f"the model should have Ty = {Ty} outputs (one per step), got {got['n_outputs']}")
         report.require(got["shares_layers"] and got["foreign_weights"] == 0,
