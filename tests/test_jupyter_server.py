@@ -67,8 +67,10 @@ def run_code(port, kernel_id, code, timeout=120):
         "parent_header": {}, "metadata": {}, "channel": "shell",
         "content": {"code": code, "silent": False, "store_history": True,
                     "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
-    printed, status, deadline = "", None, time.time() + timeout
-    while status is None and time.time() < deadline:
+    # the reply (shell) may overtake the printed text (iopub): wait for both the reply and
+    # the kernel's "idle", which comes after every output of the request
+    printed, status, idle, deadline = "", None, False, time.time() + timeout
+    while (status is None or not idle) and time.time() < deadline:
         msg = json.loads(ws.recv())
         if msg.get("parent_header", {}).get("msg_id") != msg_id:
             continue
@@ -76,6 +78,8 @@ def run_code(port, kernel_id, code, timeout=120):
             printed += msg["content"]["text"]
         elif msg["msg_type"] == "execute_reply":
             status = msg["content"]["status"]
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            idle = True
     ws.close()
     return status, printed
 
