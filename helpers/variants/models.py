@@ -1,6 +1,6 @@
 """SimpleRNN, GRU and LSTM side by side: the tasks, models of equal size, and one training loop.
 
-    from helpers.variants import VARIANTS, adding_problem, units_for_budget, build_model, train
+    from helpers.variants.models import VARIANTS, adding_problem, units_for_budget, build_model, train
     x, y = adding_problem(m=256, T_x=50, rng=np.random.default_rng(1))   # (256, 50, 2), (256,)
     n_a = units_for_budget("adding", "GRU", budget=1200)                  # 18 units
     model = build_model("adding", VARIANTS["GRU"], n_a)
