@@ -1,18 +1,16 @@
 """What a learner sees when starting: `make lab` without the news prompt or kernel warnings,
 notebook setup cells without TensorFlow's start-up lines."""
 import ast
-import json
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from helpers.instructor import nbcells
-from tests.test_jupyter_server import TOKEN, run_code
+from tests.test_jupyter_server import TOKEN, api as server_api, run_code
 
 ROOT = Path(__file__).resolve().parent.parent
 TF_STARTUP = re.compile(r"absl::InitializeLog|oneDNN|cpu_feature_guard|^[IWE]\d{4} ", re.M)
@@ -45,12 +43,8 @@ def lab_config_path():
 
 
 def api(port, path, method="GET", body=None):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read().decode() or "null")
+    """The JSON answer of the server's REST API (see tests/test_jupyter_server.py)."""
+    return server_api(port, path, method, body)[1]
 
 
 def test_make_lab_has_no_news_prompt_and_no_kernel_transport_warning(tmp_path):

@@ -245,12 +245,12 @@ def _describe_model(model, layers) -> dict:
             "foreign_weights": sum(1 for w in model.weights if id(w) not in own)}
 
 
-def probe_djmodel(fn, Tx, weights, X, a0, c0) -> dict:
-    """Build ``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers and run it on X, a0, c0."""
+def _probe_built(build, layers, inputs, key: str) -> dict:
+    """Call ``build()`` (the learner's function on toy ``layers``), describe the model it returns
+    and store its outputs on ``inputs`` under ``key``; a crash is kept as its one-line text."""
     from keras import ops
-    layers = _layers(weights)
     try:
-        model = fn(Tx, *layers)
+        model = build()
     except NotImplementedError:
         raise
     except Exception as err:
@@ -258,29 +258,22 @@ def probe_djmodel(fn, Tx, weights, X, a0, c0) -> dict:
     info = _describe_model(model, layers[:2])
     if info["is_model"]:
         try:
-            info["pred"] = _stack(model([ops.convert_to_tensor(v) for v in (X, a0, c0)]))
+            info[key] = _stack(model([ops.convert_to_tensor(v) for v in inputs]))
         except Exception as err:
             info["crash_run"] = describe_crash(err)
     return info
+
+
+def probe_djmodel(fn, Tx, weights, X, a0, c0) -> dict:
+    """Build ``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers and run it on X, a0, c0."""
+    layers = _layers(weights)
+    return _probe_built(lambda: fn(Tx, *layers), layers, (X, a0, c0), "pred")
 
 
 def probe_music_inference_model(fn, Ty, weights, x0, a0, c0) -> dict:
     """Build ``fn(LSTM_cell, densor, Ty=Ty)`` on toy layers and run it on x0, a0, c0."""
-    from keras import ops
     layers = _layers(weights)
-    try:
-        model = fn(layers[0], layers[1], Ty=Ty)
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    info = _describe_model(model, layers[:2])
-    if info["is_model"]:
-        try:
-            info["out"] = _stack(model([ops.convert_to_tensor(v) for v in (x0, a0, c0)]))
-        except Exception as err:
-            info["crash_run"] = describe_crash(err)
-    return info
+    return _probe_built(lambda: fn(layers[0], layers[1], Ty=Ty), layers, (x0, a0, c0), "out")
 
 
 def toy_inference_model(weights, n_a: int = 3):
