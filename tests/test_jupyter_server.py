@@ -32,26 +32,30 @@ def api(port, path, method="GET", body=None):
         return response.status, (json.loads(text) if text.strip().startswith(("{", "[")) else text)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("lab") / "workspace"
-    release.write(root)
-    port = free_port()
+def start_lab(port, root, env=None, log=subprocess.DEVNULL):
+    """Start JupyterLab on ``port`` serving ``root`` and wait until it answers; return the process."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-         "--ServerApp.port_retries=0", "--allow-root"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--ServerApp.port_retries=0", "--allow-root"], env=env, stdout=log, stderr=log)
     deadline = time.time() + 90
     while True:
         try:
             api(port, "/api/status")
-            break
+            return proc
         except OSError:
             if proc.poll() is not None or time.time() > deadline:
                 proc.kill()
                 pytest.fail("JupyterLab did not start")
             time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab") / "workspace"
+    release.write(root)
+    port = free_port()
+    proc = start_lab(port, root)
     yield port
     proc.terminate()
     proc.wait(timeout=30)

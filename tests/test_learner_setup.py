@@ -6,11 +6,10 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from helpers.instructor import nbcells
-from tests.test_jupyter_server import TOKEN, api as server_api, run_code
+from tests.test_jupyter_server import api as server_api, run_code, start_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 TF_STARTUP = re.compile(r"absl::InitializeLog|oneDNN|cpu_feature_guard|^[IWE]\d{4} ", re.M)
@@ -54,19 +53,8 @@ def test_make_lab_has_no_news_prompt_and_no_kernel_transport_warning(tmp_path):
     log = open(tmp_path / "lab.log", "w+")
     # (the default runtime folder: a socket path must stay under ~100 characters)
     env = dict(os.environ, JUPYTER_CONFIG_PATH=str(lab_config_path()))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path}",
-         "--ServerApp.port_retries=0", "--allow-root"], env=env, stdout=log, stderr=log)
+    proc = start_lab(port, tmp_path, env=env, log=log)
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                api(port, "/api/status")
-                break
-            except OSError:
-                assert proc.poll() is None and time.time() < deadline, "JupyterLab did not start"
-                time.sleep(0.5)
         # the frontend asks "Would you like to get notified about official Jupyter news?"
         # only while fetchNews is "none": the course's default is "false"
         schema = api(port, "/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
