@@ -4,6 +4,7 @@ In the repository ``ROOT`` is the checkout; in a learner release (``workspace/``
 ``dist/``) it is the release folder, which holds its own ``helpers/`` and ``data/``.
 """
 from pathlib import Path
+import hashlib
 import os
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,3 +18,9 @@ def build_dir(*parts: str) -> Path:
     path = BUILD.joinpath(*parts)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def fingerprint(path) -> str:
+    """First 16 hex digits of the SHA-256 of a file's bytes (to tell when stored results were
+    computed from other data than what is in ``data/`` now)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]

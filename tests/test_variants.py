@@ -168,6 +168,32 @@ def test_train_stops_on_a_plateau_and_keeps_the_best_weights():
         np.testing.assert_array_equal(restored, best)
 
 
+def test_patience_counts_only_once_the_score_got_below_patience_below():
+    model, x, y = _toy_regression()
+    flat = [1.0, 1.01, 1.0, 1.02, 1.0, 1.01, 1.0]          # still on the plateau: never stopped
+    curve = V.train(model, x, y, lambda mdl, s=iter(flat): next(s), max_epochs=7, patience=2,
+                    batch_size=16, learning_rate=0.01, loss="mse", patience_below=0.5)
+    assert curve["stopped"] == "max_epochs" and len(curve["eval"]) == 7
+    # leaves the plateau at epoch 4 (0.3); patience counts from then on: best epoch 5, stop at 7
+    late = [1.0, 1.0, 1.0, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1]
+    curve = V.train(model, x, y, lambda mdl, s=iter(late): next(s), max_epochs=9, patience=2,
+                    batch_size=16, learning_rate=0.01, loss="mse", patience_below=0.5)
+    assert (curve["stopped"], curve["best_epoch"], len(curve["eval"])) == ("plateau", 5, 7)
+    # without patience_below the same flat start stops after the patience of 2 epochs
+    curve = V.train(model, x, y, lambda mdl, s=iter(late): next(s), max_epochs=9, patience=2,
+                    batch_size=16, learning_rate=0.01, loss="mse")
+    assert (curve["stopped"], len(curve["eval"])) == ("plateau", 3)
+
+
+def test_stop_epoch_replays_the_rule_of_train_on_stored_scores():
+    scripted = [1.0, 0.5, 0.499, 0.6, 0.45, 0.7, 0.8, 0.9, 1.0]  # train stops these at epoch 8
+    assert V.stop_epoch(scripted, patience=3, min_delta=0.01) == 8
+    assert V.stop_epoch(scripted[:7], patience=3, min_delta=0.01) is None
+    flat_then_late = [1.0, 1.0, 1.0, 1.0, 0.3, 0.1]
+    assert V.stop_epoch(flat_then_late, patience=2) == 3
+    assert V.stop_epoch(flat_then_late, patience=2, patience_below=0.5) is None
+
+
 def test_train_reports_when_it_hit_the_epoch_limit():
     model, x, y = _toy_regression()
     scores = iter([1.0, 0.8, 0.6])

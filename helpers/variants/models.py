@@ -270,15 +270,52 @@ def improved(value: float, best: float, min_delta: float, rel_delta: float,
     return value < best - margin if lower_is_better else value > best + margin
 
 
+@dataclass
+class EarlyStopping:
+    """The stopping rule of :func:`train`, fed one validation score (lower is better) per epoch.
+
+    ``update(score)`` returns ``(improved, stop)``: whether the score beats the best so far by
+    more than ``max(min_delta, rel_delta * |best|)``, and whether training should stop now
+    because ``patience`` epochs in a row brought no such improvement. Patience only counts
+    once a score has been below ``patience_below``: a run that never got below it (on the
+    adding problem, one still on the "answer the mean" plateau at 1) is never stopped early.
+    """
+    patience: int
+    min_delta: float = 0.0
+    rel_delta: float = 0.0
+    patience_below: float = math.inf
+    best: float = math.inf
+    best_epoch: int = 0
+    epoch: int = 0
+    counting: bool = False
+
+    def update(self, score: float) -> tuple[bool, bool]:
+        self.epoch += 1
+        self.counting = self.counting or score < self.patience_below
+        if improved(score, self.best, self.min_delta, self.rel_delta):
+            self.best, self.best_epoch = score, self.epoch
+            return True, False
+        return False, self.counting and self.epoch - self.best_epoch >= self.patience
+
+
+def stop_epoch(scores, patience: int, min_delta: float = 0.0, rel_delta: float = 0.0,
+               patience_below: float = math.inf):
+    """The epoch (from 1) at which :class:`EarlyStopping` would have ended a run whose
+    validation scores were ``scores``, or None if it would not have stopped within them."""
+    rule = EarlyStopping(patience, min_delta, rel_delta, patience_below)
+    return next((epoch for epoch, score in enumerate(scores, start=1) if rule.update(score)[1]),
+                None)
+
+
 def train(model, x, y, evaluate, max_epochs: int, patience: int, batch_size: int,
           learning_rate: float, loss: str, min_delta: float = 0.0, rel_delta: float = 0.0,
-          sample_weight=None, clipnorm: float = 1.0) -> dict:
+          sample_weight=None, clipnorm: float = 1.0, patience_below: float = math.inf) -> dict:
     """Train with Adam until the validation score has plateaued, at most ``max_epochs`` epochs.
 
     After each epoch ``evaluate(model) -> float`` scores the model on validation data (lower
-    is better). Training stops once ``patience`` epochs in a row brought no improvement
-    (see :func:`improved`) over the best score so far, and the model is given back the
-    weights of its best epoch.
+    is better); :class:`EarlyStopping` (``patience``, ``min_delta``, ``rel_delta``,
+    ``patience_below``) decides when to stop, and the model is given back the weights of its
+    best epoch.
 
     Returns ``{"train_loss": [...], "eval": [...], "seconds": [...], "best_epoch": b,
     "stopped": "plateau" | "max_epochs"}``, one list entry per epoch trained (``seconds`` =
@@ -290,8 +327,9 @@ def train(model, x, y, evaluate, max_epochs: int, patience: int, batch_size: int
         raise ValueError(f"max_epochs and patience must be >= 1, got {max_epochs}, {patience}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss)
     curve = {"train_loss": [], "eval": [], "seconds": []}
-    best, best_epoch, best_weights, stopped = math.inf, 0, None, "max_epochs"
-    for epoch in range(1, max_epochs + 1):
+    rule = EarlyStopping(patience, min_delta, rel_delta, patience_below)
+    best_weights, stopped = None, "max_epochs"
+    for _ in range(max_epochs):
         start = time.perf_counter()
         history = model.fit(x, y, sample_weight=sample_weight, batch_size=batch_size,
                             epochs=1, shuffle=True, verbose=0)
@@ -299,11 +337,12 @@ def train(model, x, y, evaluate, max_epochs: int, patience: int, batch_size: int
         curve["train_loss"].append(float(history.history["loss"][0]))
         score = float(evaluate(model))
         curve["eval"].append(score)
-        if improved(score, best, min_delta, rel_delta):
-            best, best_epoch, best_weights = score, epoch, model.get_weights()
-        elif epoch - best_epoch >= patience:
+        better, stop = rule.update(score)
+        if better:
+            best_weights = model.get_weights()
+        elif stop:
             stopped = "plateau"
             break
     if best_weights is not None:
         model.set_weights(best_weights)
-    return {**curve, "best_epoch": max(best_epoch, 1), "stopped": stopped}
+    return {**curve, "best_epoch": max(rule.best_epoch, 1), "stopped": stopped}

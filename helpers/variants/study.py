@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import models as V
+from ..paths import fingerprint
 from .stats import binomial_interval, bootstrap_interval, fisher_exact, permutation_test
 
 # task -> (name of the reported test score, name of the per-epoch validation score, lower is better)
@@ -50,8 +51,10 @@ class AddingConfig:
     n_train: int = 2000         # training sequences (one epoch)
     n_val: int = 500            # validation sequences (early stopping)
     n_test: int = 1000          # test sequences (the reported score)
-    max_epochs: int = 60        # 1,900 updates of 64 sequences at most
-    patience: int = 10          # stop after 10 epochs (about 310 updates) without improvement
+    max_epochs: int = 80        # 2,500 updates of 64 sequences at most
+    patience: int = 10          # stop after 10 epochs (about 310 updates) without improvement,
+    patience_below: float = 0.5  # counted only once the validation score got below 0.5: a run
+    #                              still on the "answer the mean" plateau (1.0) trains all 80
     min_delta: float = 0.002    # an improvement beats the best validation score by
     rel_delta: float = 0.02     # more than max(min_delta, rel_delta * best)
     batch_size: int = 64
@@ -211,7 +214,8 @@ def run_job(config: StudyConfig, job: Job) -> dict:
         n_x = 2
         model = V.build_model("adding", variant, n_a)
         curve = V.train(model, x, y, lambda mdl: V.normalised_mse(y_val, V.predict(mdl, x_val)),
-                        loss="mse", rel_delta=cfg.rel_delta, **stopping)
+                        loss="mse", rel_delta=cfg.rel_delta, patience_below=cfg.patience_below,
+                        **stopping)
         score = V.normalised_mse(y_test, V.predict(model, x_test))
     elif job.task == "jazz":
         splits, n_values = _jazz_data(cfg.max_solos)
@@ -317,13 +321,6 @@ def init_worker() -> None:
 DATA_FILES = {"jazz": ("jazz/solos.parquet", "jazz/solos_meta.parquet", "jazz/values.json"),
               "emoji": ("emoji/train.csv", "emoji/test.csv"),
               "timing": ("jazz/solos.parquet", "jazz/solos_meta.parquet", "jazz/values.json")}
-
-
-def fingerprint(path) -> str:
-    """First 16 hex digits of the SHA-256 of a file's bytes."""
-    import hashlib
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def data_files(tasks) -> list[str]:
@@ -627,8 +624,9 @@ def plateau_exit(run: dict, level: float = 0.5):
 
 def plateau_exits(results: dict, level: float = 0.5):
     """Adding problem, per length and model: for every seed, the epoch it left the plateau
-    (:func:`plateau_exit`) or ``>E`` if it was still on it when training stopped after E
-    epochs -- a censored time: more patience might have seen it leave."""
+    (:func:`plateau_exit`) or ``>E`` if it was still on it after all the E epochs it trained
+    (patience only counts once a run has left the plateau, so such a run trained to the
+    epoch limit)."""
     import pandas as pd
 
     frame = runs_frame(results, "adding").sort_values(["length", "seed"])
@@ -645,6 +643,23 @@ def plateau_exits(results: dict, level: float = 0.5):
     table = pd.DataFrame(rows)
     table["order"] = table["model"].map(order)
     return table.sort_values(["length", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def stopped_on_the_plateau(results: dict, level: float = 0.5) -> list[dict]:
+    """Adding runs that left the plateau, but that the same patience counted from the first
+    epoch (no ``patience_below``) would have stopped before they did: one row per such run
+    with its ``length``, ``model``, ``seed``, the epoch that rule stops it (``stop``) and the
+    epoch it left the plateau (``exit``, :func:`plateau_exit`)."""
+    cfg = config_from_dict(results["config"]).adding
+    rows = []
+    for run in results["runs"]:
+        if run["task"] != "adding" or plateau_exit(run, level) is None:
+            continue
+        stop = V.stop_epoch(run["eval"], cfg.patience, cfg.min_delta, cfg.rel_delta)
+        if stop is not None and stop < plateau_exit(run, level):
+            rows.append({"length": run["length"], "model": run["model"], "seed": run["seed"],
+                         "stop": stop, "exit": plateau_exit(run, level)})
+    return rows
 
 
 def compare_solved(results: dict, length: int, a: str, b: str) -> dict:
