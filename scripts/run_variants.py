@@ -14,6 +14,7 @@ existing results file of the same configuration, the new runs replace those task
 and the other tasks are kept (``--replace`` writes a file with only the new tasks instead).
 """
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads, here and in workers
 
 from helpers.variants.study import (CONFIGS, STUDY_TASKS, init_worker, load_results,  # noqa: E402
                                     merge_results, run_study, save_results)

@@ -81,6 +81,14 @@ def test_command_line_errors_are_one_line(tmp_path, capsys, args, message):
     assert "Traceback" not in stdout + stderr
 
 
+def test_grading_as_a_non_root_user_says_what_isolation_is_missing(monkeypatch):
+    monkeypatch.setattr(grade.sandbox, "AS_ROOT", False)
+    note = grade.isolation_note()
+    assert note.startswith("note: graded as a non-root user") and "\n" not in note
+    monkeypatch.setattr(grade.sandbox, "AS_ROOT", True)
+    assert grade.isolation_note() is None
+
+
 def test_student_folders_renamed_copies_and_reruns(tmp_path):
     subs, out = tmp_path / "subs", tmp_path / "grades"
     (subs / "alice").mkdir(parents=True)

@@ -586,6 +586,15 @@ def seconds(text: str) -> float:
     return value
 
 
+def isolation_note() -> str | None:
+    """A line to print after grading when the kernels could not get their own user ids."""
+    if sandbox.AS_ROOT:
+        return None
+    return ("note: graded as a non-root user, so learner code ran under your own user id and "
+            "could read what you can read (the verdicts are still computed here); grade as root, "
+            "e.g. in a container, to give each kernel its own user id and hide your files")
+
+
 def main(argv=None) -> int:
     parser = OneLineParser(description="Grade learner notebooks (a file, a folder of "
                                        "notebooks, or a folder of student folders).")
@@ -617,6 +626,8 @@ def main(argv=None) -> int:
     graded = [r for r in results if not r.get("problem")]
     print(f"gradebook: {args.out / 'gradebook.csv'} ({len(graded)} graded, "
           f"{len(results) - len(graded)} with a problem)")
+    if isolation_note():
+        print(isolation_note())
     return 0
 
 

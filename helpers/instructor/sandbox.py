@@ -161,28 +161,28 @@ def private_views_work() -> bool:
     return _VIEWS[0]
 
 
-def secret_roots(extra=()) -> list[Path]:
-    """Folders a kernel sees empty: this checkout, the checkout holding the running virtual
-    environment (an editable install points there; its .venv stays visible) and ``extra``."""
+def _checkouts() -> set[Path]:
+    """This checkout and the checkout holding the running virtual environment (an editable
+    install points there)."""
     from ..paths import ROOT
 
     roots = {ROOT.resolve()}
     venv_parent = Path(sys.prefix).resolve().parent
     if (venv_parent / "helpers" / "instructor").is_dir():
         roots.add(venv_parent)
-    return sorted(roots | {Path(p).resolve() for p in extra})
+    return roots
+
+
+def secret_roots(extra=()) -> list[Path]:
+    """Folders a kernel sees empty: the checkouts of :func:`_checkouts` (the virtual
+    environment's .venv stays visible) and ``extra``."""
+    return sorted(_checkouts() | {Path(p).resolve() for p in extra})
 
 
 def secret_paths(extra=()) -> list[Path]:
-    """The instructor's files a kernel must not read: in this checkout and in the checkout
-    that holds the running virtual environment (an editable install points there)."""
-    from ..paths import ROOT
-
-    roots = {ROOT.resolve()}
-    venv_parent = Path(sys.prefix).resolve().parent
-    if (venv_parent / "helpers" / "instructor").is_dir():
-        roots.add(venv_parent)
-    found = [root / name for root in sorted(roots) for name in SECRETS]
+    """The instructor's files a kernel must not read, in the checkouts of :func:`_checkouts`,
+    and ``extra``."""
+    found = [root / name for root in sorted(_checkouts()) for name in SECRETS]
     found += [Path(p).resolve() for p in extra]
     return [p for p in found if p.exists() or p.is_symlink()]
 

@@ -305,9 +305,11 @@ def run_timing(cfg: TimingConfig, config: StudyConfig) -> list[dict]:
 
 def init_worker() -> None:
     """For a pool's worker processes: one thread each, deterministic ops, no progress output."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # no C++ start-up or graph messages
     import keras
     import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")  # per-epoch fit() calls retrace; that is expected here
 
     try:
         tf.config.threading.set_intra_op_parallelism_threads(1)
