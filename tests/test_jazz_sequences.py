@@ -110,3 +110,30 @@ def test_ngrams_are_scored_by_the_same_function():
     # in windows of 1 input the trigram only ever sees one previous value: it is a bigram
     assert abs(tri.nll(seqs, WINDOWS, 1) - bi.nll(seqs)) < 1e-12
     assert abs(tri.nll(seqs) - bi.nll(seqs)) > 1e-3
+
+
+def test_scoring_drops_only_tensorflows_retracing_warning(caplog):
+    import logging
+
+    from helpers.jazz.sequences import _expected_retracing
+
+    log = logging.getLogger("tensorflow")
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        with _expected_retracing():
+            log.warning("5 out of the last 5 calls to <function f> triggered tf.function retracing.")
+            log.warning("something else went wrong")
+        log.warning("after scoring: 6 calls triggered tf.function retracing.")
+    assert [r.getMessage() for r in caplog.records] == [
+        "something else went wrong", "after scoring: 6 calls triggered tf.function retracing."]
+
+
+def test_ngram_distribution_is_prob_of_every_value_and_kept():
+    seqs = [np.array([0, 1, 2, 1, 0, 2, 2]), np.array([1, 1, 0, 2])]
+    for order in (1, 2, 3):
+        model = NGram(order, 3).fit(seqs)
+        for context in ((), (1,), (0, 2), (2, 1, 0)):
+            dist = model.distribution(context)
+            key = context[-(order - 1):] if order > 1 else ()
+            np.testing.assert_allclose(dist, [model.prob(key, x) for x in range(3)], rtol=1e-15)
+            assert dist.sum() == pytest.approx(1.0)
+            assert model.distribution(context) is dist     # computed once per context

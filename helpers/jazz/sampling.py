@@ -150,14 +150,12 @@ def ngram_sample(model, first_id: int, total_steps: int, steps_of, n_values: int
                  temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0) -> np.ndarray:
     """Ids from a fitted :class:`helpers.jazz.evaluate.NGram` (unigram or bigram), each drawn
     by :func:`sampler` ``(sample, ...)``."""
+    if model.n_values != n_values:
+        raise ValueError(f"the n-gram model knows {model.n_values} values, not {n_values}")
     choose = sampler(sample, temperature, top_p, np.random.default_rng(seed))
-    table = {}
     ids, position = [int(first_id)], int(steps_of[first_id])
     while position < total_steps:
-        key = tuple(ids[-(model.order - 1):]) if model.order > 1 else ()
-        if key not in table:
-            table[key] = np.array([model.prob(key, x) for x in range(n_values)])
-        ids.append(choose(table[key]))
+        ids.append(choose(model.distribution(ids)))
         position += int(steps_of[ids[-1]])
     return np.array(ids)
 

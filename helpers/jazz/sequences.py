@@ -20,6 +20,8 @@ Shapes: ``m`` rows (solos or windows), ``T_x`` time steps, ``n_values`` values,
 """
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -130,6 +132,24 @@ def sequence_nll(model, sequences, mode: str = WHOLE, T_x: int | None = None, co
     return float(-(np.log(np.maximum(p, 1e-12)) * W).sum() / W.sum())
 
 
+class _NoRetracingWarning(logging.Filter):
+    def filter(self, record) -> bool:
+        return "retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _expected_retracing():
+    """Scoring many models, and a shorter last chunk for each, traces ``predict`` anew each
+    time; that is expected here, so TensorFlow's warning about it is dropped (only it, only
+    while scoring)."""
+    log, quiet = logging.getLogger("tensorflow"), _NoRetracingWarning()
+    log.addFilter(quiet)
+    try:
+        yield
+    finally:
+        log.removeFilter(quiet)
+
+
 def target_probs(model, X, Y, C=None, W=None, batch_size: int = 16) -> np.ndarray:
     """``p[i, t]`` = the probability ``model`` gives to ``Y[i, t]`` after ``X[i, :t + 1]``
     (and contexts ``C[i, :t + 1]``). X, Y (m, T) int; C (m, T, n_c) or None; W (m, T)
@@ -144,13 +164,15 @@ def target_probs(model, X, Y, C=None, W=None, batch_size: int = 16) -> np.ndarra
         raise ValueError(f"model {model.name!r} takes no context features, but contexts were given")
     one_hot_input = len(inputs[0].shape) == 3
     out = np.zeros(X.shape, dtype=np.float64)
-    for lo in range(0, len(X), batch_size):
-        x = X[lo:lo + batch_size]
-        feed = [one_hot(x, n_values) if one_hot_input else x]
-        if C is not None:
-            feed.append(C[lo:lo + batch_size])
-        probs = model.predict(feed if len(feed) > 1 else feed[0], batch_size=len(x), verbose=0)
-        out[lo:lo + len(x)] = np.take_along_axis(probs, Y[lo:lo + batch_size, :, None], axis=-1)[..., 0]
+    with _expected_retracing():
+        for lo in range(0, len(X), batch_size):
+            x = X[lo:lo + batch_size]
+            feed = [one_hot(x, n_values) if one_hot_input else x]
+            if C is not None:
+                feed.append(C[lo:lo + batch_size])
+            probs = model.predict(feed if len(feed) > 1 else feed[0], batch_size=len(x), verbose=0)
+            out[lo:lo + len(x)] = np.take_along_axis(probs, Y[lo:lo + batch_size, :, None],
+                                                     axis=-1)[..., 0]
     return out
 
 
@@ -191,6 +213,7 @@ class NGram:
         self.cont1, self.cont1_total = cont1, sum(cont1.values())
         self.cont2 = cont2
         self.total = sum(self.unigram.values())
+        self._distributions = {}
         return self
 
     def _p1(self, x: int) -> float:
@@ -219,6 +242,14 @@ class NGram:
             return lower
         total = sum(nxt.values())
         return max(nxt[x] - self.d, 0) / total + self.d * len(nxt) / total * lower
+
+    def distribution(self, context) -> np.ndarray:
+        """``prob(context, x)`` for every value x, (n_values,); computed once per context
+        (of the last ``order - 1`` ids) and kept, since samplers ask for the same ones often."""
+        key = tuple(int(c) for c in context)[-(self.order - 1):] if self.order > 1 else ()
+        if key not in self._distributions:
+            self._distributions[key] = np.array([self.prob(key, x) for x in range(self.n_values)])
+        return self._distributions[key]
 
     def target_probs(self, X, Y, W=None) -> np.ndarray:
         """``p[i, t] = prob(X[i, :t + 1], Y[i, t])`` (the history stops at the row start);
