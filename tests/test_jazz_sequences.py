@@ -137,3 +137,15 @@ def test_ngram_distribution_is_prob_of_every_value_and_kept():
             np.testing.assert_allclose(dist, [model.prob(key, x) for x in range(3)], rtol=1e-15)
             assert dist.sum() == pytest.approx(1.0)
             assert model.distribution(context) is dist     # computed once per context
+
+
+def test_smoothed_copy_scores_like_a_fresh_fit_with_that_discount():
+    seqs = [np.array([0, 1, 2, 1, 0, 2, 2, 1]), np.array([1, 1, 0, 2, 0])]
+    counted = NGram(3, 3).fit(seqs)
+    for discount in (0.5, 0.9):
+        fresh = NGram(3, 3, discount=discount).fit(seqs)
+        copy = counted.smoothed(discount=discount)
+        assert copy.counts is counted.counts and counted.d == 0.75
+        assert copy.nll(seqs) == pytest.approx(fresh.nll(seqs), rel=1e-12)
+    assert NGram(1, 3).fit(seqs).smoothed(add_k=0.1).nll(seqs) == pytest.approx(
+        NGram(1, 3, add_k=0.1).fit(seqs).nll(seqs), rel=1e-12)

@@ -21,6 +21,7 @@ Shapes: ``m`` rows (solos or windows), ``T_x`` time steps, ``n_values`` values,
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 from collections import Counter, defaultdict
 
@@ -243,6 +244,14 @@ class NGram:
         total = sum(nxt.values())
         return max(nxt[x] - self.d, 0) / total + self.d * len(nxt) / total * lower
 
+    def smoothed(self, discount: float | None = None, add_k: float | None = None) -> "NGram":
+        """The same fitted counts with another discount (or add-k): a copy that shares them."""
+        other = copy.copy(self)
+        other.d = self.d if discount is None else discount
+        other.k = self.k if add_k is None else add_k
+        other._distributions = {}
+        return other
+
     def distribution(self, context) -> np.ndarray:
         """``prob(context, x)`` for every value x, (n_values,); computed once per context
         (of the last ``order - 1`` ids) and kept, since samplers ask for the same ones often."""
@@ -270,6 +279,7 @@ def best_ngram(order: int, n_values: int, train, validation, discounts=(0.5, 0.7
     """Fit ``NGram(order)`` on train, choosing the discount (or add-k) on validation
     (scored in whole mode)."""
     grid = [dict(add_k=k) for k in (0.01, 0.1, 1.0)] if order == 1 else [dict(discount=d) for d in discounts]
-    fitted = [NGram(order, n_values, **kw).fit(train) for kw in grid]
+    counted = NGram(order, n_values).fit(train)  # the counts do not depend on the smoothing
+    fitted = [counted.smoothed(**kw) for kw in grid]
     scores = [m.nll(validation) for m in fitted]
     return fitted[int(np.argmin(scores))]
