@@ -255,7 +255,7 @@ class NGram:
     def distribution(self, context) -> np.ndarray:
         """``prob(context, x)`` for every value x, (n_values,); computed once per context
         (of the last ``order - 1`` ids) and kept, since samplers ask for the same ones often."""
-        key = tuple(int(c) for c in context)[-(self.order - 1):] if self.order > 1 else ()
+        key = tuple(int(c) for c in context[-(self.order - 1):]) if self.order > 1 else ()
         if key not in self._distributions:
             self._distributions[key] = np.array([self.prob(key, x) for x in range(self.n_values)])
         return self._distributions[key]
