@@ -626,8 +626,9 @@ def main(argv=None) -> int:
     graded = [r for r in results if not r.get("problem")]
     print(f"gradebook: {args.out / 'gradebook.csv'} ({len(graded)} graded, "
           f"{len(results) - len(graded)} with a problem)")
-    if isolation_note():
-        print(isolation_note())
+    note = isolation_note()
+    if note:
+        print(note)
     return 0
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -284,10 +284,10 @@ class EarlyStopping:
     min_delta: float = 0.0
     rel_delta: float = 0.0
     patience_below: float = math.inf
-    best: float = math.inf
-    best_epoch: int = 0
-    epoch: int = 0
-    counting: bool = False
+    best: float = field(default=math.inf, init=False)     # the state, updated by update()
+    best_epoch: int = field(default=0, init=False)
+    epoch: int = field(default=0, init=False)
+    counting: bool = field(default=False, init=False)
 
     def update(self, score: float) -> tuple[bool, bool]:
         self.epoch += 1

@@ -654,13 +654,14 @@ def stopped_on_the_plateau(results: dict, level: float = 0.5) -> list[dict]:
     epoch it left the plateau (``exit``, :func:`plateau_exit`)."""
     cfg = config_from_dict(results["config"]).adding
     rows = []
-    for run in results["runs"]:
-        if run["task"] != "adding" or plateau_exit(run, level) is None:
+    for run in (r for r in results["runs"] if r["task"] == "adding"):
+        exit_epoch = plateau_exit(run, level)
+        if exit_epoch is None:
             continue
         stop = V.stop_epoch(run["eval"], cfg.patience, cfg.min_delta, cfg.rel_delta)
-        if stop is not None and stop < plateau_exit(run, level):
+        if stop is not None and stop < exit_epoch:
             rows.append({"length": run["length"], "model": run["model"], "seed": run["seed"],
-                         "stop": stop, "exit": plateau_exit(run, level)})
+                         "stop": stop, "exit": exit_epoch})
     return rows
 
 
