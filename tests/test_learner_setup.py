@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from helpers import notebook
 from helpers.instructor import nbcells
 from tests.test_jupyter_server import api as server_api, run_code, start_lab
 
@@ -15,14 +18,30 @@ ROOT = Path(__file__).resolve().parent.parent
 TF_STARTUP = re.compile(r"absl::InitializeLog|oneDNN|cpu_feature_guard|^[IWE]\d{4} ", re.M)
 
 
-def test_importing_helpers_notebook_first_keeps_tensorflow_quiet():
+@pytest.mark.parametrize("onednn", ["1", "0"])
+def test_importing_helpers_notebook_first_keeps_tensorflow_quiet(onednn):
+    """On both float paths (oneDNN on is TensorFlow's default on AVX-512 CPUs, and prints lines
+    that TF_CPP_MIN_LOG_LEVEL does not silence); other lines on stderr still get through."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
-    env["PYTHONPATH"] = str(ROOT)
-    code = "from helpers.notebook import setup\nimport keras\nsetup(seed=1, keras=True)\nprint('ok')"
+    env.update(PYTHONPATH=str(ROOT), TF_ENABLE_ONEDNN_OPTS=onednn)
+    code = ("from helpers.notebook import setup\nimport sys\nimport keras\nsetup(seed=1, keras=True)\n"
+            "assert keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.ones(3))) == 3\n"
+            "print('still shown', file=sys.stderr)\nprint('ok')")
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
     assert not TF_STARTUP.search(run.stderr), run.stderr
+    assert run.stderr.strip() == "still shown"
+
+
+def test_only_tensorflow_start_up_lines_are_dropped():
+    printed = ("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+               "I0000 00:00:1796457640.123002    2069 port.cc:153] oneDNN custom operations are on. "
+               "You may see slightly different numerical results.\n"
+               "E0000 00:00:1796457640.123002    2069 some.cc:1] a real error\n"
+               "Traceback (most recent call last):\n")
+    assert notebook.without_startup_lines(printed) == ("E0000 00:00:1796457640.123002    2069 some.cc:1] "
+                                                       "a real error\nTraceback (most recent call last):\n")
 
 
 def test_notebook_1_imports_helpers_notebook_before_anything_else():

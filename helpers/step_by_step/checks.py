@@ -34,6 +34,11 @@ GRAD_KEYS = {
     "gru": ("dWz", "dWr", "dWh", "dbz", "dbr", "dbh"),
 }
 ATOL, RTOL = 1e-7, 1e-6
+FD_STEP = 1e-6   # numerical_gradient's step
+# Finite differences (the "/fd/" references) divide the rounding of a loss by the step: with
+# losses up to about a hundred times the gradients' scale, they hold about 100 eps / FD_STEP
+# of precision relative to the gradients, not eps (how export judges their freshness).
+PRECISION = {"/fd/": 100 * np.finfo(np.float64).eps / FD_STEP}
 
 
 # ------------------------------------------------------------------ inputs, drawn here
@@ -207,7 +212,7 @@ def _cell_backward_refs(graded, kind, index, E):
         arrays = {"d" + k: v for k, v in inputs.items()}
         arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
         for name, array in arrays.items():
-            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array)
+            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array, FD_STEP)
     return out
 
 
@@ -227,7 +232,7 @@ def _seq_backward_refs(graded, kind, index, E):
         arrays = {"dx": x, "da0": a0}
         arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
         for name, array in arrays.items():
-            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array)
+            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array, FD_STEP)
     return out
 
 
