@@ -11,7 +11,7 @@ JOBS   ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help install lab run test export check-export release grade execute bench clean
+.PHONY: help install lab run test export check-export release grade execute bench upgrade clean
 
 help:
 	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
@@ -22,18 +22,22 @@ help:
 	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
 	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
 	@echo "make bench    run the benchmark scripts"
+	@echo "make upgrade  re-resolve the newest versions, re-run every notebook, update the lock files"
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in the lock files (written by a resolver, with hashes): the
+# versions that produced the notebooks' stored outputs. `make upgrade` moves them forward.
+$(STAMP): pyproject.toml requirements/lab.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lab.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
 # what only the tests need (pytest, nbval, ...): the `test` extra of pyproject.toml
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(TEST_STAMP): $(STAMP) requirements/test.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ".[test]"
 	touch $(TEST_STAMP)
 
 lab: $(STAMP)
@@ -64,6 +68,16 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+
+# The day the instructor upgrades: a resolver writes new lock files (and environment.yml's
+# pins), the venv gets exactly those, and every generated file and stored output is redone.
+# Then run `make test` and commit requirements/, environment.yml, notebooks/ and helpers/.
+upgrade: $(TEST_STAMP)
+	$(BIN)/python -m helpers.instructor.lock --upgrade
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.lock
+	touch $(STAMP) $(TEST_STAMP)
+	$(BIN)/python -m helpers.instructor.export
+	$(BIN)/python -m helpers.instructor.execute --all --inplace
 
 clean:
 	rm -rf build dist .pytest_cache

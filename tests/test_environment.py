@@ -1,14 +1,21 @@
-"""The two install descriptions (pip's pyproject.toml and conda's environment.yml) agree.
+"""The install descriptions agree: pyproject.toml's ranges, the lock files, environment.yml.
 
-pyproject.toml's ``dependencies`` are what ``make lab`` installs; its ``test`` extra holds what
-only the tests need, installed by ``make test``. environment.yml (a development environment)
-lists both.
+pyproject.toml's ``dependencies`` are what ``make lab`` installs, at the versions of
+``requirements/lab.lock``; its ``test`` extra holds what only the tests need, installed by
+``make test`` from ``requirements/test.lock``. environment.yml (a conda environment) pins the
+same versions of both.
 """
 import re
 import tomllib
 from pathlib import Path
 
 import yaml
+from importlib import metadata
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from helpers.instructor import lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,15 +36,43 @@ def name(requirement):
     return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
-def conda_pip_deps():
+def test_environment_yml_pins_the_locked_versions_of_pyproject_s_packages():
+    """environment.yml is what ``helpers.instructor.lock`` writes from the lock files."""
+    assert (ROOT / "environment.yml").read_text() == lock.environment_yml(), \
+        "environment.yml disagrees with requirements/test.lock: run `python -m helpers.instructor.lock --refresh`"
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
     assert len(pip_sections) == 1, "environment.yml needs exactly one pip: section"
-    return pip_sections[0]
+    listed = {name(r): r.split("==")[1] for r in pip_sections[0]}
+    assert sorted(listed) == sorted(name(d) for d in pyproject_deps() + extra_deps())
+    assert all(lock.pins(lock.TEST_LOCK)[n] == v for n, v in listed.items())
 
 
-def test_environment_yml_lists_the_same_packages_as_pyproject():
-    assert sorted(conda_pip_deps()) == sorted(pyproject_deps() + extra_deps())
+def test_the_two_locks_agree_and_cover_pyproject():
+    lab, test = lock.pins(lock.LAB_LOCK), lock.pins(lock.TEST_LOCK)
+    assert {name(d) for d in pyproject_deps()} <= set(lab)
+    assert {name(d) for d in pyproject_deps() + extra_deps()} <= set(test)
+    assert not {n for n in lab if test.get(n) != lab[n]}, "lab.lock and test.lock pin different versions"
+    for path in (lock.LAB_LOCK, lock.TEST_LOCK):
+        text = path.read_text()
+        entries = re.findall(r"^\S+==\S+ \\\n((?:\s+--hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", text, re.M)
+        assert len(entries) == len(lock.pins(path)), f"{path.name}: every pin needs its hashes"
+    for requirement in pyproject_deps() + extra_deps():
+        version = test[name(requirement)]
+        assert Requirement(requirement).specifier.contains(version, prereleases=True), (requirement, version)
+
+
+def test_the_tests_run_in_the_locked_versions():
+    """What `make test` installed is exactly requirements/test.lock."""
+    wrong = {}
+    for package, version in lock.pins(lock.TEST_LOCK).items():
+        try:
+            installed = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed is None or Version(installed) != Version(version):
+            wrong[package] = (version, installed)
+    assert not wrong, f"locked vs installed: {wrong}"
 
 
 def test_what_only_the_tests_need_is_a_test_extra_that_make_test_installs_and_make_lab_does_not():
@@ -45,7 +80,10 @@ def test_what_only_the_tests_need_is_a_test_extra_that_make_test_installs_and_ma
     assert {"pytest", "nbval", "pytest-timeout"} <= tests and not runtime & tests
     makefile = (ROOT / "Makefile").read_text()
     install = re.search(r"^\$\(TEST_STAMP\):.*\n((?:\t.*\n)+)", makefile, re.M)
-    assert install and '-e ".[test]"' in install.group(1)
+    assert install and "--require-hashes -r requirements/test.lock" in install.group(1)
+    assert '--no-deps --no-build-isolation -e ".[test]"' in install.group(1)
+    lab_install = re.search(r"^\$\(STAMP\):.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "--require-hashes -r requirements/lab.lock" in lab_install and "test.lock" not in lab_install
     assert re.search(r"^test: \$\(TEST_STAMP\)", makefile, re.M)
     assert re.search(r"^lab: \$\(STAMP\)$", makefile, re.M)
     # the runtime (what learners get) never imports a test-only package
@@ -56,9 +94,10 @@ def test_what_only_the_tests_need_is_a_test_extra_that_make_test_installs_and_ma
 
 
 def test_python_versions_agree():
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    requires = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert requires.contains(lock.PYTHON_VERSION), "the locks are resolved for a Python pyproject refuses"
+    for path in (lock.LAB_LOCK, lock.TEST_LOCK):
+        assert f"--python-version {lock.PYTHON_VERSION}" in path.read_text().split("\n", 2)[1]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pythons = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    assert pythons, "environment.yml pins no python"
-    minimum = requires.removeprefix(">=")
-    assert pythons[0].split("=", 1)[1].startswith(minimum)
+    assert pythons == [f"python={'.'.join(lock.PYTHON_VERSION.split('.')[:2])}"]
