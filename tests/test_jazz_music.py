@@ -255,7 +255,13 @@ def test_drums_play_ride_on_every_beat_and_hihat_on_2_and_4_on_channel_10(tmp_pa
     assert set((np.floor(ride[~on_beat]).astype(int) % 4).tolist()) == {1, 3}
     assert np.allclose(hihat, np.round(hihat), atol=1e-3)
     assert sorted(np.round(hihat).astype(int)) == [b for b in range(n_beats) if b % 4 in (1, 3)]
-    # no progression, no accompaniment; drums=False leaves them out
+    # over a real solo's chord track (what notebook 2 plays its test solo over) as well
+    from helpers.jazz import data as jazz_data, sampling
+    track = jazz_data.load_chord_track(jazz_data.split_melids("test")[0])
+    changes = sampling.TrackChanges(track.chord_at, 4 * 48 - 12)
+    over_track = music.to_midi(solo, tempo=tempo, progression=changes).instruments[3]
+    assert sum(n.pitch == music.RIDE for n in over_track.notes) == 4 * 4 + 4 * 2
+        # no progression, no accompaniment; drums=False leaves them out
     assert [i.name for i in music.to_midi(solo).instruments] == ["solo"]
     assert "drums" not in [i.name for i in music.to_midi(solo, progression=blues, drums=False).instruments]
 
@@ -287,3 +293,32 @@ def test_solo_dynamics_vary_with_accents_and_phrase_shape():
     # in the file, each note carries its velocity
     pm = music.to_midi(solo, progression=blues, seed=0)
     assert [n.velocity for n in pm.instruments[0].notes] == v.tolist()
+
+
+def test_swing_adds_no_short_inter_onsets_to_real_solos(tmp_path):
+    """The test solos of data/jazz rendered at their own tempo: the share of inter-onsets
+    under 0.2 beat in the file is the share on the step grid (a 2:1 map of the whole beat
+    would add the squeezed sixteenths), and their eighth pairs swing by the solo's ratio."""
+    from helpers.jazz import data as jazz_data
+
+    meta = jazz_data.load_meta().set_index("melid")
+    for melid in jazz_data.split_melids("test")[:6]:
+        tempo = float(meta.loc[melid, "avgtempo"])
+        solo = jazz_data.load_solo(melid)
+        shift = -min(0, int(np.floor(solo.onsets.min() / 48)) * 48)   # pickups before bar 0
+        solo = music.Solo(solo.onsets + shift, solo.durations, solo.pitches, solo.chords)
+        path = tmp_path / f"{melid}.mid"
+        music.to_midi(solo, tempo=tempo, drums=False).write(str(path))
+        written = pretty_midi.PrettyMIDI(str(path))
+        file_tempo = written.get_tempo_changes()[1][0]  # the file stores whole microseconds per beat
+        assert abs(file_tempo - tempo) < 1e-3
+        beats = np.array([n.start for n in written.instruments[0].notes]) * file_tempo / 60
+        grid = np.asarray(solo.onsets)[solo.notes] / 12
+        assert len(beats) == len(grid)
+        assert np.mean(np.diff(beats) < 0.2) == np.mean(np.diff(grid) < 0.2)
+        # notes on step 6 of a beat whose only onsets are 0 and 6 moved by the tempo's ratio
+        swung = np.isin(np.floor(grid), list(music.eighth_beats(solo.onsets))) & np.isclose(grid % 1, 0.5)
+        r = music.swing_ratio(tempo)
+        assert swung.sum() > 10
+        assert np.allclose(beats[swung] - np.floor(grid[swung]), r / (1 + r), atol=2e-3)
+        assert np.allclose(beats[~swung], grid[~swung], atol=2e-3)

@@ -452,9 +452,10 @@ RIDE, PEDAL_HIHAT = 51, 44
 
 
 def drum_pattern(progression: Progression, choruses: int) -> list[tuple[int, int, int, int]]:
-    """``(onset_step, duration_steps, GM drum note, velocity)`` for ``choruses`` choruses."""
+    """``(onset_step, duration_steps, GM drum note, velocity)`` for ``choruses`` choruses of
+    ``progression`` (anything with ``steps``, the length of a chorus)."""
     hits = []
-    for bar in range(choruses * len(progression.bars)):
+    for bar in range(-(-choruses * progression.steps // STEPS_PER_BAR)):
         for beat in range(BEATS_PER_BAR):
             onset = bar * STEPS_PER_BAR + beat * STEPS_PER_BEAT
             backbeat = beat % 2 == 1
