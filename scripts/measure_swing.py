@@ -62,8 +62,9 @@ def swing_table(transforms: pd.DataFrame, meta: pd.DataFrame) -> None:
               f"(quartiles {np.quantile(ratios, 0.25):.2f}-{np.quantile(ratios, 0.75):.2f}), {len(ratios)} pairs")
     kept = [(t, np.median(np.log2(r))) for t, r in per_solo if len(r) >= MIN_PAIRS]
     slope, intercept = np.polyfit([t for t, _ in kept], [m for _, m in kept], 1)
+    correlation = np.corrcoef([t for t, _ in kept], [m for _, m in kept])[0, 1]
     print(f"   fit over {len(kept)} solos: log2 ratio = {intercept:.3f} {slope:+.6f} * bpm "
-          f"(music.SOLO_LOG2_RATIO = {music.SOLO_LOG2_RATIO})")
+          f"(music.SOLO_LOG2_RATIO = {music.SOLO_LOG2_RATIO}), correlation {correlation:.2f}")
 
 
 def rendered_beats(solo: music.Solo, tempo: float) -> np.ndarray:
