@@ -15,7 +15,7 @@ export PYTHONHASHSEED := 0
 
 help:
 	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
-	@echo "make run      execute every notebook headless into build/ (MIDI, WAV, figures)"
+	@echo "make run      execute every notebook headless into build/ (build/jazz: MIDI and WAV; build/figures)"
 	@echo "make test     unit tests + nbval replay of every notebook"
 	@echo "make release  write the learner version into dist/"
 	@echo "make grade NB=path [JOBS=2]  grade a notebook, a folder of them, or of student folders"

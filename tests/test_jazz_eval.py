@@ -176,7 +176,7 @@ def test_every_generated_file_has_a_monophonic_solo_part(lstm, tmp_path, progres
     path = tmp_path / "generated.mid"
     music.to_midi(solo, tempo=160, progression=tune, choruses=choruses, swing=True).write(str(path))
     parts = music.read_midi_parts(path)
-    assert list(parts) == ["solo", "bass", "piano"]
+    assert list(parts) == ["solo", "bass", "piano", "drums"]
     assert len(parts["solo"]) == int(solo.notes.sum())
     assert music.overlaps(parts["solo"]) == 0 and music.overlaps(parts["bass"]) == 0
     assert max(n.pitch for n in parts["solo"]) <= sampling.SAX_HIGH

@@ -121,16 +121,18 @@ def test_midi_file_parses_with_pretty_midi_and_music21(tmp_path):
     pm.write(str(path))
     back = pretty_midi.PrettyMIDI(str(path))
     names = [inst.name for inst in back.instruments]
-    assert names == ["solo", "bass", "piano"]
+    assert names == ["solo", "bass", "piano", "drums"]
     assert len(back.instruments[0].notes) == int(solo.notes.sum())
     for inst in back.instruments:
         notes = sorted(inst.notes, key=lambda n: n.start)
-        if inst.name != "piano":  # monophonic lines never overlap
+        if inst.name in ("solo", "bass"):  # monophonic lines never overlap
             assert all(a.end <= b.start + 1e-6 for a, b in zip(notes, notes[1:]))
     score = music21.converter.parse(str(path), quantizePost=False)
-    assert len(score.parts) == 3
+    assert len(score.parts) == 4
     assert len(score.parts[0].stripTies().recurse().notes) == int(solo.notes.sum())
-    assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in back.instruments)
+    pitched = [i for i in back.instruments if not i.is_drum]
+    assert len(music.read_midi_notes(path)) == sum(len(i.notes) for i in pitched) < sum(
+        len(i.notes) for i in back.instruments)
 
 
 def test_midi_without_notes_is_named(tmp_path):
@@ -158,13 +160,55 @@ def test_wav_and_synthesis(tmp_path):
         assert w.getnframes() == len(audio)
 
 
-def test_swing_map_is_strictly_increasing_and_swings_the_off_beat():
-    steps = np.arange(0, 5 * 48 + 1)
-    warped = music.swing_time(steps)
-    assert np.all(np.diff(warped) > 0)
-    assert np.allclose(warped[::12], steps[::12])          # beats stay where they are
-    assert np.allclose(warped[6::12], steps[6::12] + 2)    # off-beat eighths land on the last triplet
-    assert np.array_equal(music.swing_time(steps, swing=False), steps)
+def test_swing_moves_only_off_beat_eighths_by_the_ratio():
+    # beat 0: eighths (0, 6); beat 1: triplets (4, 8); beat 2: sixteenths (3, 6, 9);
+    # beat 3: a lone off-beat eighth (6); beat 4: a sixteenth pair and an off-beat (0, 3, 6)
+    onsets = np.array([0, 6, 12, 16, 20, 24, 27, 30, 33, 42, 48, 51, 54])
+    for ratio in (1.0, 1.5, 2.0, 3.0):
+        swung = music.swing_time(onsets, ratio)
+        moved = np.flatnonzero(~np.isclose(swung, onsets))
+        assert np.all(np.diff(swung) > 0)
+        off = 12 * ratio / (1 + ratio)
+        assert np.allclose(swung[[1, 9]], [off, 36 + off])                     # off-beat eighths
+        assert np.allclose(np.delete(swung, [1, 9]), np.delete(onsets, [1, 9]))  # all else stays
+        assert ratio == 1.0 or list(moved) == [1, 9]
+    # durations follow the moved onsets: a note ending on a swung off-beat ends where it starts
+    grid = [0, 6, 12]
+    assert np.allclose(music.swing_time([0, 6], 2.0, grid), [0, 8])
+    assert np.allclose(music.swing_time([6, 12], 2.0, grid), [8, 12])
+    with pytest.raises(ValueError, match="swing ratio"):
+        music.swing_time(onsets, 0.5)
+
+
+def test_swing_ratio_falls_with_tempo():
+    tempos = np.arange(60, 361, 20)
+    for part in ("solo", "ride"):
+        ratios = np.array([music.swing_ratio(t, part) for t in tempos])
+        assert np.all(np.diff(ratios) <= 1e-12) and ratios[0] > ratios[-1] and ratios.min() >= 1.0
+    # published and measured figures: ride 3.5:1 slow, 2:1 near 200 bpm, 1:1 fast (Friberg &
+    # Sundstrom 2002); WJD soloists about 1.2:1, straighter as the tempo rises
+    assert music.swing_ratio(100, "ride") == 3.5 and music.swing_ratio(330, "ride") == 1.0
+    assert abs(music.swing_ratio(200, "ride") - 2.0) < 1e-9
+    assert 1.15 < music.swing_ratio(120) < 1.25 and 1.05 < music.swing_ratio(300) < 1.12
+    with pytest.raises(ValueError, match="tempo"):
+        music.swing_ratio(0)
+    with pytest.raises(ValueError, match="unknown part 'bass'"):
+        music.swing_ratio(120, "bass")
+
+
+def test_rendered_solo_keeps_triplets_and_sixteenths_and_swings_eighths(tmp_path):
+    # eighths, triplets, sixteenths, eighths: the inter-onsets in the file, in beats
+    steps = [6, 6, 4, 4, 4, 3, 3, 3, 3, 6, 6]
+    onsets = np.cumsum([0] + steps[:-1])
+    solo = music.Solo(onsets, np.array(steps), np.full(len(steps), 65), ["C7"] * len(steps))
+    for tempo in (100, 160, 280):
+        path = tmp_path / f"s{tempo}.mid"
+        music.to_midi(solo, tempo=tempo, progression=parse_progression("C7")).write(str(path))
+        starts = np.array([n.start for n in music.read_midi_parts(path)["solo"]]) * tempo / 60
+        r = music.swing_ratio(tempo)
+        long, short = r / (1 + r), 1 / (1 + r)
+        expected = [long, short, 1 / 3, 1 / 3, 1 / 3, 0.25, 0.25, 0.25, 0.25, long]
+        assert np.allclose(np.diff(starts), expected, atol=2e-3)
 
 
 def test_written_solo_is_monophonic_with_swing_where_it_used_to_overlap(tmp_path):
@@ -184,3 +228,97 @@ def test_overlaps_counts_notes_that_sound_together():
     assert music.overlaps([(0, 1), (1, 2), (2, 3)]) == 0
     assert music.overlaps([(0, 1.5), (1, 2), (2, 3)]) == 1
     assert music.overlaps([(0, 1), (0, 1)]) == 1
+
+
+def test_drums_play_ride_on_every_beat_and_hihat_on_2_and_4_on_channel_10(tmp_path):
+    import mido
+
+    blues = parse_progression(music.BLUES_IN_BB)
+    solo = music.decode(["R:=:6", "3:+:6", "5:+:12"] * 16, blues.chord_at, 62, low=55, high=80)
+    tempo = 180
+    path = tmp_path / "drums.mid"
+    music.to_midi(solo, tempo=tempo, progression=blues, choruses=2).write(str(path))
+    hits = [m for track in mido.MidiFile(str(path)).tracks for m in track
+            if m.type == "note_on" and m.velocity > 0]
+    drum_hits = [m for m in hits if m.channel == 9]          # channel 10, counted from 1
+    assert {m.note for m in drum_hits} == {music.RIDE, music.PEDAL_HIHAT}
+    assert all(m.channel != 9 for m in hits if m not in drum_hits) and len(hits) > len(drum_hits)
+    drums = music.read_midi_parts(path)["drums"]
+    beats = lambda pitch: np.array([n.start * tempo / 60 for n in drums if n.pitch == pitch])
+    ride, hihat = beats(music.RIDE), beats(music.PEDAL_HIHAT)
+    n_beats = 2 * 12 * 4
+    on_beat = np.isclose(ride, np.round(ride), atol=1e-3)
+    assert sorted(np.round(ride[on_beat]).astype(int)) == list(range(n_beats))   # every beat
+    r = music.swing_ratio(tempo, "ride")
+    skips = ride[~on_beat] - np.floor(ride[~on_beat])
+    assert len(skips) == n_beats // 2 and np.allclose(skips, r / (1 + r), atol=1e-3)  # swung "-a"
+    assert set((np.floor(ride[~on_beat]).astype(int) % 4).tolist()) == {1, 3}
+    assert np.allclose(hihat, np.round(hihat), atol=1e-3)
+    assert sorted(np.round(hihat).astype(int)) == [b for b in range(n_beats) if b % 4 in (1, 3)]
+    # over a real solo's chord track (what notebook 2 plays its test solo over) as well
+    from helpers.jazz import data as jazz_data, sampling
+    track = jazz_data.load_chord_track(jazz_data.split_melids("test")[0])
+    changes = sampling.TrackChanges(track.chord_at, 4 * 48 - 12)
+    over_track = music.to_midi(solo, tempo=tempo, progression=changes).instruments[3]
+    assert sum(n.pitch == music.RIDE for n in over_track.notes) == 4 * 4 + 4 * 2
+        # no progression, no accompaniment; drums=False leaves them out
+    assert [i.name for i in music.to_midi(solo).instruments] == ["solo"]
+    assert "drums" not in [i.name for i in music.to_midi(solo, progression=blues, drums=False).instruments]
+
+
+def test_solo_dynamics_vary_with_accents_and_phrase_shape():
+    blues = parse_progression(music.BLUES_IN_BB)
+    rng = np.random.default_rng(4)
+    values = [f"{['R', '3', '5', '7', 'T2'][rng.integers(5)]}:{['+', '-'][rng.integers(2)]}:"
+              f"{[3, 4, 6, 6, 6, 12][rng.integers(6)]}" for _ in range(120)]
+    values = [v if k % 17 else "rest:24" for k, v in enumerate(values)]
+    solo = music.decode(values, blues.chord_at, 64, low=55, high=80)
+    velocity = music.dynamics(solo, seed=0)
+    notes = solo.notes
+    assert velocity.shape == (len(solo),) and np.all(velocity[~notes] == 0)
+    v = velocity[notes]
+    assert v.min() >= 1 and v.max() <= 127 and v.std() > 5 and len(set(v.tolist())) > 15
+    assert np.array_equal(velocity, music.dynamics(solo, seed=0))           # deterministic
+    assert not np.array_equal(velocity, music.dynamics(solo, seed=1))       # the seed matters
+    # accents: off-beat eighths louder than the notes on the beat
+    onsets = np.asarray(solo.onsets)
+    off = notes & (onsets % 12 == 6)
+    on = notes & (onsets % 12 == 0)
+    assert velocity[off].mean() > velocity[on].mean() + 3
+    # phrase shape: the phrase's highest note louder than its first note, on average
+    phrases = music.phrases(solo)
+    assert len(phrases) == 7 and all(np.all(notes[p]) for p in phrases)
+    peaks = [velocity[p[np.argmax(solo.pitches[p])]] - velocity[p[0]] for p in phrases if len(p) > 3]
+    assert np.mean(peaks) > 5
+    # in the file, each note carries its velocity
+    pm = music.to_midi(solo, progression=blues, seed=0)
+    assert [n.velocity for n in pm.instruments[0].notes] == v.tolist()
+
+
+def test_swing_adds_no_short_inter_onsets_to_real_solos(tmp_path):
+    """The test solos of data/jazz rendered at their own tempo: the share of inter-onsets
+    under 0.2 beat in the file is the share on the step grid (a 2:1 map of the whole beat
+    would add the squeezed sixteenths), and their eighth pairs swing by the solo's ratio."""
+    from helpers.jazz import data as jazz_data
+
+    meta = jazz_data.load_meta().set_index("melid")
+    for melid in jazz_data.split_melids("test")[:6]:
+        tempo = float(meta.loc[melid, "avgtempo"])
+        solo = jazz_data.load_solo(melid)
+        shift = -min(0, int(np.floor(solo.onsets.min() / 48)) * 48)   # pickups before bar 0
+        solo = music.Solo(solo.onsets + shift, solo.durations, solo.pitches, solo.chords)
+        path = tmp_path / f"{melid}.mid"
+        music.to_midi(solo, tempo=tempo, drums=False).write(str(path))
+        written = pretty_midi.PrettyMIDI(str(path))
+        file_tempo = written.get_tempo_changes()[1][0]  # the file stores whole microseconds per beat
+        assert abs(file_tempo - tempo) < 1e-3
+        beats = np.array([n.start for n in written.instruments[0].notes]) * file_tempo / 60
+        grid = np.asarray(solo.onsets)[solo.notes] / 12
+        assert len(beats) == len(grid)
+        assert np.mean(np.diff(beats) < 0.2) == np.mean(np.diff(grid) < 0.2)
+        # notes on step 6 of a beat whose only onsets are 0 and 6 moved by the tempo's ratio
+        swung = np.isin(np.floor(grid), list(music.eighth_beats(solo.onsets))) & np.isclose(grid % 1, 0.5)
+        r = music.swing_ratio(tempo)
+        assert swung.sum() > 10
+        assert np.allclose(beats[swung] - np.floor(grid[swung]), r / (1 + r), atol=2e-3)
+        assert np.allclose(beats[~swung], grid[~swung], atol=2e-3)

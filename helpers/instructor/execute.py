@@ -5,7 +5,8 @@
 
 The kernel is this Python (the course's .venv), started in the notebook's own folder. With
 ``--out``, every figure a notebook shows is also saved as ``<out>/../figures/<notebook>/``
-``cell<NN>-<k>.png``, so a headless run leaves the pictures beside the MIDI and WAV files.
+``cell<NN>-<k>.png``, the notebooks write their files under ``<out>/..`` (``RNNLAB_BUILD``),
+and every MIDI file in ``<out>/../jazz/`` is then rendered to a WAV file beside it.
 """
 import base64
 import argparse
@@ -71,10 +72,19 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 900, allow_errors: 
 
 
 def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress: bool = True,
-            cwd: Path | None = None) -> nbformat.NotebookNode:
+            cwd: Path | None = None, env: dict | None = None) -> nbformat.NotebookNode:
     """Read the notebook at ``path`` and run it (by default in its own folder)."""
     nb = nbformat.read(str(path), as_version=4)
-    return run(nb, cwd or Path(path).parent, timeout, allow_errors, progress, Path(path).name)
+    return run(nb, cwd or Path(path).parent, timeout, allow_errors, progress, Path(path).name, env)
+
+
+def write_audio(folder: Path) -> list[Path]:
+    """Render every MIDI file in ``folder`` to a WAV file beside it (SoundFont, offline)."""
+    from ..jazz.audio import render_folder
+
+    if not folder.is_dir():
+        return []
+    return render_folder(folder)
 
 
 def save_figures(nb: nbformat.NotebookNode, folder: Path) -> list[Path]:
@@ -101,10 +111,12 @@ def main(argv=None) -> int:
     paths = [NB_DIR / nb.file for nb in NOTEBOOKS] if args.all else args.notebooks
     if not paths or (args.out is None) == (not args.inplace):
         parser.error("give notebooks (or --all) and exactly one of --out / --inplace")
+    build = None if args.out is None else args.out.resolve().parent
+    env = None if build is None else {"RNNLAB_BUILD": str(build)}
     for path in paths:
         start = time.perf_counter()
         print(f"{path.name}: executing", flush=True)
-        nb = execute(path, timeout=args.timeout)
+        nb = execute(path, timeout=args.timeout, env=env)
         target = path if args.inplace else args.out / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))
@@ -113,6 +125,10 @@ def main(argv=None) -> int:
             figures = save_figures(nb, args.out.parent / "figures" / path.stem)
             if figures:
                 print(f"{path.name}: {len(figures)} figure(s) -> {figures[0].parent}", flush=True)
+    if build is not None:
+        wavs = write_audio(build / "jazz")
+        if wavs:
+            print(f"{len(wavs)} WAV file(s) -> {wavs[0].parent}", flush=True)
     return 0
 
 

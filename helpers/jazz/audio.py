@@ -2,8 +2,9 @@
 
 ``render(pm)`` plays a ``pretty_midi.PrettyMIDI`` through ``midirenderer`` (a Rust
 SoundFont synthesiser on PyPI) with the small GM SoundFont that ``pretty_midi`` ships
-(``TimGM6mb.sf2``): alto saxophone, acoustic bass, piano. If that fails, it says so in one
-line and falls back to ``pretty_midi``'s sine waves.
+(``TimGM6mb.sf2``): alto saxophone, acoustic bass, piano, drums. If that fails, it says so in
+one line and falls back to ``pretty_midi``'s sine waves. ``render_folder`` writes a WAV file
+beside every MIDI file of a folder (``make run`` does it for ``build/jazz/``).
 """
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import wave
 from pathlib import Path
 
 import numpy as np
+
+from .music import write_wav
+
+WAV_RATE = 22050
 
 
 def soundfont() -> Path:
@@ -62,3 +67,39 @@ def render(pm, rate: int = 16000, quiet: bool = False) -> tuple[np.ndarray, str]
             print(f"SoundFont rendering failed ({type(err).__name__}: {err}); "
                   "playing pretty_midi's sine waves instead")
         return _normalise(pm.synthesize(fs=rate)), "sine"
+
+
+def midi_to_wav(midi_path, wav_path=None, rate: int = WAV_RATE) -> tuple[Path, str]:
+    """Render a MIDI file to mono 16-bit WAV (default: same name, ``.wav``); return the path
+    and how it was rendered. Raises ``ValueError`` naming the file if it has no notes."""
+    import pretty_midi
+
+    midi_path = Path(midi_path)
+    pm = pretty_midi.PrettyMIDI(str(midi_path))
+    if not any(inst.notes for inst in pm.instruments):
+        raise ValueError(f"MIDI file {midi_path} has no notes")
+    sound, how = render(pm, rate=rate)
+    target = midi_path.with_suffix(".wav") if wav_path is None else Path(wav_path)
+    return write_wav(target, sound, rate), how
+
+
+def render_folder(folder, rate: int = WAV_RATE) -> list[Path]:
+    """Write ``<name>.wav`` beside every ``<name>.mid`` in ``folder`` (one line each); files
+    without notes are skipped with a line saying so. Returns the WAV files written."""
+    written = []
+    for midi_path in sorted(Path(folder).glob("*.mid")):
+        try:
+            path, how = midi_to_wav(midi_path, rate=rate)
+        except ValueError as err:
+            print(f"skipped {midi_path.name}: {err}", flush=True)
+            continue
+        seconds = wave_seconds(path)
+        print(f"wrote {path.name} ({seconds:.0f} s, {how})", flush=True)
+        written.append(path)
+    return written
+
+
+def wave_seconds(path) -> float:
+    """Length of a WAV file in seconds."""
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
