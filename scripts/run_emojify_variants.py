@@ -1,13 +1,13 @@
-"""Train notebook 3's section-5 variants (LSTM, GRU, BiLSTM; 3 seeds each) and store their
-test predictions, which the notebook reads.
+"""Train notebook 3's section-5 variants (LSTM, GRU, BiLSTM with 64 units, and the LSTM with
+128; 3 seeds each) and store their test predictions, which the notebook reads.
 
     python scripts/run_emojify_variants.py                 # -> results/emojify_variants.json
     python scripts/run_emojify_variants.py --seeds 1 --epochs 2 --out build/quick.json
 
 The models use the notebook's own ``sentences_to_indices`` and ``pretrained_embedding_layer``
 (their generated copies in ``helpers/instructor/graded/emojify.py``; run ``make export`` after
-editing the notebook). About three minutes on two cores. Only the full configuration (no
-``--seeds`` / ``--epochs``) matches what the notebook expects.
+editing the notebook). About five minutes on two cores. Only the full configuration (no
+``--kinds`` / ``--wide`` / ``--seeds`` / ``--epochs``) matches what the notebook expects.
 """
 import argparse
 import dataclasses
@@ -27,6 +27,8 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(FULL.kinds))
+    parser.add_argument("--wide", nargs="*", choices=KINDS, default=list(FULL.wide),
+                        help=f"kinds also trained with {FULL.wide_units} units (none: give no value)")
     parser.add_argument("--seeds", nargs="+", type=int, default=list(FULL.seeds))
     parser.add_argument("--epochs", type=int, default=FULL.epochs)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -38,8 +40,8 @@ def main(argv=None) -> int:
     from helpers.instructor.graded.emojify import pretrained_embedding_layer, sentences_to_indices
 
     keras.utils.disable_interactive_logging()
-    config = dataclasses.replace(FULL, kinds=tuple(args.kinds), seeds=tuple(args.seeds),
-                                 epochs=args.epochs)
+    config = dataclasses.replace(FULL, kinds=tuple(args.kinds), wide=tuple(args.wide),
+                                 seeds=tuple(args.seeds), epochs=args.epochs)
     log = lambda text: print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)  # noqa: E731
     results = run_variants(config, sentences_to_indices, pretrained_embedding_layer, log=log)
     results["command"] = " ".join(["python scripts/run_emojify_variants.py", *argv])

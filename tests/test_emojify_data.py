@@ -3,19 +3,11 @@ import numpy as np
 import pytest
 
 from helpers.emojify import data as emoji_data
-from helpers.emojify.data import (EMOJI, SentenceFileError, SoftmaxClassifier, clean,
-                                confusion_matrix, label_to_emoji, load_sentences,
-                                predict_emoji, read_sentences)
+from helpers.emojify.data import (EMOJI, SLICE, STOP_WORDS, SentenceFileError,
+                                SoftmaxClassifier, clean, confusion_matrix, content_words,
+                                label_to_emoji, load_sentences, nearest_same_label,
+                                paired_difference, predict_emoji, read_sentences, word_distance)
 from helpers.emojify.glove import load_glove
-
-
-# words that carry no class on their own: a "new-word" test sentence must use a word outside
-# this list that no training sentence uses
-FUNCTION_WORDS = set("""a an the i me my mine you your yours he him his she her hers we us our they them
-their it its this that these those is am are was were be been being do does did have has had
-will would can could shall should may might must and or but so to of in on at for with by from
-about as up down out over some all very so too really just now then there here what who not no
-never anymore longer more much many one two""".split())
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +34,51 @@ def test_every_new_word_sentence_uses_a_content_word_training_never_uses(splits)
     sentences, _, tags = splits["test"]
     for s, tag in zip(sentences, tags):
         if tag == "new-word":
-            new = set(clean(s).split()) - train_words - FUNCTION_WORDS
+            new = set(clean(s).split()) - train_words - STOP_WORDS
             assert new, f"{s!r} uses only words seen in training"
+
+
+def test_the_near_copy_measure():
+    assert content_words("I was cheerful but NOW I am unhappy") == ["cheerful", "unhappy"]
+    assert word_distance(["a", "b"], ["a", "b"]) == 0
+    assert word_distance(["cheerful", "unhappy"], ["unhappy"]) == 1        # one word removed
+    assert word_distance(["day", "not", "awful"], ["day", "not", "terrible"]) == 1
+    assert word_distance(["sad", "happy"], ["happy", "sad"]) == 2          # order counts
+    train, labels = ["I am unhappy", "he is glad", "I love pizza"], [3, 2, 4]
+    assert nearest_same_label("I was cheerful but now I am unhappy", 3, train, labels) == (1, "I am unhappy")
+    assert nearest_same_label("she was glad today", 3, train, labels) == (2, "I am unhappy")
+    assert nearest_same_label("yes", 0, train, labels) == (float("inf"), "")
+
+
+def test_no_slice_sentence_is_a_near_copy_of_a_training_sentence_of_its_label(splits):
+    # a slice sentence one content word (stop words aside) from a training sentence of the same
+    # label could be answered by memory, not by reading its negation or word order
+    train, test = splits["train"], splits["test"]
+    near = []
+    for s, y, tag in zip(*test):
+        if tag in SLICE:
+            distance, closest = nearest_same_label(s, y, train[0], train[1])
+            if distance <= 1:
+                near.append((s, closest))
+    assert near == []
+    # the measure flags what the slice held before: one content word from 'he is no longer cheerful'
+    assert nearest_same_label("I was cheerful but now I am unhappy", 3, train[0], train[1])[0] <= 1
+
+
+def test_slice_labels_follow_the_stated_rule(splits):
+    # data/README.md: no double negative (not unhappy), no denial without a mood word
+    # (nothing is wrong with me), and every order sentence has the word order that decides it
+    sentences, labels, tags = splits["test"]
+    for s, y, tag in zip(sentences, labels, tags):
+        words = clean(s).split()
+        if tag in SLICE:
+            assert not any(a in ("not", "never", "longer") and b.startswith("un")
+                           for a, b in zip(words, words[1:])), s
+            assert "wrong" not in words, s
+        if tag == "order":
+            assert "but" in words and y in (2, 3), s
+        if tag == "negation":
+            assert {"not", "no", "never", "nobody", "nothing"} & set(words), s
 
 
 def test_the_slice_has_its_patterns_in_training(splits):
@@ -187,6 +222,28 @@ def test_predict_emoji_rejects_bad_input_and_bad_models():
     wrong = SoftmaxClassifier(np.zeros((3, 2)), np.zeros(3))
     with pytest.raises(ValueError, match=r"shape \(1, 3\), expected \(1, 5\)"):
         predict_emoji(wrong, ["hi"], lambda s: np.zeros((len(s), 2)))
+
+
+def test_paired_difference_is_the_exact_mcnemar_interval():
+    a = np.array([True] * 10 + [False] * 10)
+    out = paired_difference(a, np.zeros(20, bool))          # A alone right on 10 of 20
+    assert (out.only_a, out.only_b, out.n) == (10, 0, 20) and out.difference == 0.5
+    # Clopper-Pearson for 10 of 10 is [0.025 ** (1/10), 1], mapped by d/n * (2q - 1)
+    assert abs(out.low - 0.5 * (2 * 0.025 ** 0.1 - 1)) < 1e-9 and abs(out.high - 0.5) < 1e-9
+    assert abs(out.p_value - 2 * 0.5 ** 10) < 1e-12
+    swapped = paired_difference(np.zeros(20, bool), a)
+    assert abs(swapped.low + out.high) < 1e-9 and abs(swapped.high + out.low) < 1e-9
+    # 3 of 10 disagreements (R: binom.test(3, 10) gives [0.0667, 0.6525]), shared rights ignored
+    mixed = paired_difference([1] * 3 + [0] * 7 + [1] * 5, [0] * 3 + [1] * 7 + [1] * 5)
+    assert abs(mixed.low - 10 / 15 * (2 * 0.0667395 - 1)) < 1e-6
+    assert abs(mixed.high - 10 / 15 * (2 * 0.6524529 - 1)) < 1e-6
+    assert mixed.low < mixed.difference < mixed.high and "p = 0.344" in str(mixed)
+    assert str(out).endswith("(10 vs 0 sentences, p = 0.002)")
+    assert str(paired_difference([1] * 12, [0] * 12)).endswith("p < 0.001)")
+    same = paired_difference([1, 0, 1], [1, 0, 1])
+    assert (same.difference, same.low, same.high, same.p_value) == (0, 0, 0, 1)
+    with pytest.raises(ValueError, match="same non-zero length, got 2 and 3"):
+        paired_difference([1, 0], [1, 0, 1])
 
 
 def test_confusion_matrix():

@@ -21,14 +21,15 @@ def test_stored_predictions_cover_the_full_configuration_and_the_current_data(y_
     stored = EV.load_variants(n_test=len(y_test))  # raises when stale
     assert EV.stale(stored) == []
     assert tuple(stored["config"]["kinds"]) == EV.FULL.kinds
-    for kind in EV.FULL.kinds:
+    assert list(stored["predictions"]) == EV.FULL.names() == ["LSTM", "GRU", "BiLSTM", "LSTM-128"]
+    for kind in EV.FULL.names():
         seeds = EV.predictions(stored, kind)
         assert sorted(seeds) == list(EV.FULL.seeds)
         for pred in seeds.values():
             assert pred.shape == y_test.shape and set(np.unique(pred)) <= set(range(5))
     # far from a constant guess: the most frequent test label alone is right this often
     majority = np.bincount(y_test).max() / len(y_test)
-    for kind in EV.FULL.kinds:
+    for kind in EV.FULL.names():
         assert EV.accuracies(stored, kind, y_test).min() > majority + 0.4
 
 
@@ -64,6 +65,11 @@ def test_load_variants_names_what_is_wrong_in_one_line(tmp_path, y_test):
     (tmp_path / "short.json").write_text(json.dumps(short), encoding="utf-8")
     with pytest.raises(ValueError, match="no entry 'BiLSTM'"):
         EV.load_variants(tmp_path / "short.json")
+    short["predictions"]["BiLSTM"] = stored["predictions"]["BiLSTM"]
+    del short["predictions"]["LSTM-128"]
+    (tmp_path / "short.json").write_text(json.dumps(short), encoding="utf-8")
+    with pytest.raises(ValueError, match="no entry 'LSTM-128'"):
+        EV.load_variants(tmp_path / "short.json")
     with pytest.raises(ValueError, match="unknown recurrent layer 'RNN'"):
         EV.recurrent_block("RNN", 8, True)
 
@@ -74,9 +80,10 @@ def test_the_script_trains_with_the_notebooks_functions_and_stores_what_it_did(t
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     out = tmp_path / "quick.json"
-    assert script.main(["--kinds", "BiLSTM", "--seeds", "3", "--epochs", "1", "--out", str(out)]) == 0
+    assert script.main(["--kinds", "BiLSTM", "--wide", "--seeds", "3", "--epochs", "1",
+                        "--out", str(out)]) == 0
     quick = json.loads(out.read_text(encoding="utf-8"))
-    assert quick["command"] == (f"python scripts/run_emojify_variants.py --kinds BiLSTM --seeds 3 "
+    assert quick["command"] == (f"python scripts/run_emojify_variants.py --kinds BiLSTM --wide --seeds 3 "
                                 f"--epochs 1 --out {out}")
     assert list(quick["predictions"]) == ["BiLSTM"] and list(quick["predictions"]["BiLSTM"]) == ["3"]
     assert len(quick["predictions"]["BiLSTM"]["3"]) == len(y_test)

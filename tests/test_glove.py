@@ -56,6 +56,17 @@ def test_word_to_vec_map_is_a_read_only_mapping(glove):
     assert next(iter(w2v)) == "the"
 
 
+def test_keys_is_a_dict_keys_view_so_the_classic_list_of_keys_stays_usable(glove):
+    # the classic `w in list(word_to_vec_map.keys())`: keys() is word_to_index's own keys view,
+    # not the Python-level KeysView of a Mapping, so list() copies it in C and `in` on the view
+    # itself is a hash lookup; same words, same order as iterating the mapping
+    keys = glove.word_to_vec_map.keys()
+    assert type(keys) is type({}.keys())
+    assert len(keys) == 400000 and "cat" in keys and "qwxzzyv" not in keys
+    assert list(keys)[:3] == glove.words[:3] and list(keys)[-1] == glove.words[-1]
+    assert list(keys)[0] == next(iter(glove.word_to_vec_map))
+
+
 def test_embedding_matrix_row_zero_is_padding(glove):
     matrix = glove.embedding_matrix()
     assert matrix.shape == (400001, 50) and matrix.dtype == np.float32

@@ -14,12 +14,18 @@ an unknown tag or an empty sentence raises :class:`SentenceFileError` naming the
 ``convert_to_one_hot(Y, C)`` and ``predict(X, Y, W, b, word_to_vec_map)`` are what code written
 in the classic assignment's style expects to find in the notebook.
 
+``nearest_same_label(sentence, label, X_train, Y_train)`` measures how close a test sentence is
+to the training sentences of its label, in content words (:data:`STOP_WORDS` aside); no slice
+sentence is within one of them. ``paired_difference(correct_a, correct_b)`` compares two models
+on the same sentences, with an exact (McNemar) interval.
+
 ``predict_emoji(model, sentences, encode)`` works outside the notebook with whatever turns
 sentences into the model's input (``encode``) and whatever has a ``predict(x, verbose=0)``
 method that returns class probabilities (a Keras model, or :class:`SoftmaxClassifier` for the
 numpy Emojifier-V1's ``W`` and ``b``).
 """
 import csv
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +122,48 @@ def clean(sentence: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9']+", " ", sentence.lower()).split())
 
 
+# Words that say little about a sentence's class on their own: articles, pronouns, auxiliaries,
+# prepositions, conjunctions, a few adverbs, and the negation and order markers, which the
+# negation and order sentences of one label share by design (not, no longer, but now, at first).
+STOP_WORDS = frozenset("""
+a an the i me my mine myself you your yours he him his she her hers we us our ours they them
+their theirs it its this that these those is am are was were be been being do does did have
+has had will would can could shall should may might must and or but so to of in on at for
+with by from about as up down out over some all very too really just now then first there
+here what who not no never nobody nothing anymore longer more much many one two
+""".split())
+
+
+def content_words(sentence: str) -> list[str]:
+    """The words of ``clean(sentence)`` that are not in :data:`STOP_WORDS`, in order."""
+    return [w for w in clean(sentence).split() if w not in STOP_WORDS]
+
+
+def word_distance(a, b) -> int:
+    """Edit distance between two word sequences: the fewest words to insert, delete or replace."""
+    previous = list(range(len(b) + 1))
+    for i, word_a in enumerate(a, start=1):
+        current = [i]
+        for j, word_b in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (word_a != word_b)))
+        previous = current
+    return previous[-1]
+
+
+def nearest_same_label(sentence: str, label: int, sentences, labels) -> tuple[int, str]:
+    """``(distance, sentence)``: the sentence of ``sentences`` with the same label whose content
+    words are the fewest edits (:func:`word_distance`) from those of ``sentence``.
+
+    A test sentence at distance 0 or 1 is a near-copy of a training sentence: one content word
+    (stop words aside) added, removed or replaced. ``(inf, "")`` if no sentence has the label.
+    """
+    words = content_words(sentence)
+    candidates = [(word_distance(words, content_words(s)), s)
+                  for s, y in zip(sentences, labels) if int(y) == int(label)]
+    return min(candidates, key=lambda pair: pair[0], default=(float("inf"), ""))
+
+
 def convert_to_one_hot(Y, C: int = N_CLASSES) -> np.ndarray:
     """``(m, C)`` one-hot rows of the integer labels ``Y`` (any shape with m entries)."""
     Y = np.asarray(Y).reshape(-1)
@@ -202,6 +250,71 @@ def confusion_matrix(y_true, y_pred, n_classes: int = N_CLASSES) -> np.ndarray:
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (y_true.astype(int), y_pred.astype(int)), 1)
     return matrix
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """Accuracy of model A minus that of model B on the same n sentences, with an interval."""
+
+    difference: float    # acc(A) - acc(B)
+    low: float           # the interval's ends, on the same scale as ``difference``
+    high: float
+    only_a: int          # sentences only A gets right
+    only_b: int          # sentences only B gets right
+    n: int
+    p_value: float       # exact two-sided McNemar test of "A and B are equally accurate"
+
+    def __str__(self) -> str:
+        p = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.3f}"
+        return (f"{100 * self.difference:+5.1f} points [{100 * self.low:+5.1f}, "
+                f"{100 * self.high:+5.1f}] ({self.only_a} vs {self.only_b} sentences, {p})")
+
+
+def _binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p)."""
+    return math.fsum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k + 1))
+
+
+def _clopper_pearson(k: int, n: int, confidence: float) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval of a binomial proportion from k successes in n trials,
+    found by bisection on the binomial CDF."""
+    alpha = (1 - confidence) / 2
+
+    def solve(target, cdf_k):
+        low, high = 0.0, 1.0  # the CDF at cdf_k falls as p grows
+        for _ in range(60):
+            mid = (low + high) / 2
+            low, high = (mid, high) if _binomial_cdf(cdf_k, n, mid) > target else (low, mid)
+        return (low + high) / 2
+
+    lower = 0.0 if k == 0 else solve(1 - alpha, k - 1)
+    upper = 1.0 if k == n else solve(alpha, k)
+    return lower, upper
+
+
+def paired_difference(correct_a, correct_b, confidence: float = 0.95) -> PairedDifference:
+    """Compare two models on the same sentences from their ``(n,)`` right/wrong arrays.
+
+    Only the sentences they disagree on tell them apart: ``b`` that only A gets right, ``c``
+    that only B does. Given ``d = b + c``, ``b`` is Binomial(d, q) and the difference in
+    accuracy is ``d / n * (2 q - 1)``; the interval maps the exact (Clopper-Pearson) interval
+    of ``q`` onto that scale, and the p-value is the exact McNemar test of ``q = 1/2``.
+    """
+    a = np.asarray(correct_a, dtype=bool).ravel()
+    b_ = np.asarray(correct_b, dtype=bool).ravel()
+    if a.shape != b_.shape or a.size == 0:
+        raise ValueError(f"need two right/wrong arrays of the same non-zero length, got "
+                         f"{a.size} and {b_.size}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    n, only_a, only_b = a.size, int(np.sum(a & ~b_)), int(np.sum(~a & b_))
+    d = only_a + only_b
+    if d == 0:
+        return PairedDifference(0.0, 0.0, 0.0, 0, 0, n, 1.0)
+    q_low, q_high = _clopper_pearson(only_a, d, confidence)
+    p_value = min(1.0, 2 * _binomial_cdf(min(only_a, only_b), d, 0.5))
+    return PairedDifference((only_a - only_b) / n, d / n * (2 * q_low - 1),
+                            d / n * (2 * q_high - 1), only_a, only_b, n, p_value)
 
 
 def plot_confusion(matrix, title: str = "", ax=None):

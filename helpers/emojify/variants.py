@@ -1,7 +1,8 @@
 """Section 5 of notebook 3: Emojifier-V2 with an LSTM, a GRU or a bidirectional LSTM.
 
-Each kind of recurrent layer is trained with several seeds; that is nine trainings of 25 epochs,
-about three minutes on two cores: more than a notebook replay should wait. So
+Each kind of recurrent layer is trained with 64 units and several seeds, and the LSTM also with
+Emojifier-V2's 128 units (``"LSTM-128"``): twelve trainings of 25 epochs, about five minutes on
+two cores: more than a notebook replay should wait. So
 ``scripts/run_emojify_variants.py`` trains them and stores every model's test predictions in
 ``results/emojify_variants.json``, and the notebook reads that file::
 
@@ -38,12 +39,23 @@ class VariantsConfig:
     kinds: tuple[str, ...] = KINDS
     seeds: tuple[int, ...] = (1, 2, 3)
     units: int = 64            # per recurrent layer; the BiLSTM has units // 2 per direction
+    wide: tuple[str, ...] = ("LSTM",)  # kinds also trained with wide_units, stored as "LSTM-128"
+    wide_units: int = 128      # Emojifier-V2's units: what halving them costs, over the same seeds
     epochs: int = 25           # as Emojifier-V2 in section 3
     batch_size: int = 32
     learning_rate: float = 0.003
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    def runs(self) -> list[tuple[str, str, int]]:
+        """``(name, kind, units)`` of every model trained (with each seed)."""
+        return ([(kind, kind, self.units) for kind in self.kinds]
+                + [(f"{kind}-{self.wide_units}", kind, self.wide_units) for kind in self.wide])
+
+    def names(self) -> list[str]:
+        """The keys of the stored ``predictions``: the kinds, then e.g. ``"LSTM-128"``."""
+        return [name for name, _, _ in self.runs()]
 
 
 FULL = VariantsConfig()
@@ -80,14 +92,14 @@ def emojify_variant(kind: str, embedding_layer, max_len: int, units: int):
     return Model(sentence_indices, X)
 
 
-def train_variant(kind: str, seed: int, config: VariantsConfig, embedding_layer, max_len: int,
-                  X_train_indices, Y_train, X_test_indices) -> tuple[np.ndarray, int]:
-    """Train one variant from seed ``seed``; return its test predictions (m_test,) and its
-    number of trainable weights."""
+def train_variant(kind: str, units: int, seed: int, config: VariantsConfig, embedding_layer,
+                  max_len: int, X_train_indices, Y_train, X_test_indices) -> tuple[np.ndarray, int]:
+    """Train one variant with ``units`` per layer from seed ``seed``; return its test predictions
+    (m_test,) and its number of trainable weights."""
     import keras
 
     keras.utils.set_random_seed(seed)
-    net = emojify_variant(kind, embedding_layer, max_len, config.units)
+    net = emojify_variant(kind, embedding_layer, max_len, units)
     net.compile(loss="sparse_categorical_crossentropy",
                 optimizer=keras.optimizers.Adam(config.learning_rate), metrics=["accuracy"])
     net.fit(X_train_indices, Y_train, epochs=config.epochs, batch_size=config.batch_size,
@@ -107,7 +119,8 @@ def run_variants(config: VariantsConfig, sentences_to_indices, pretrained_embedd
                  log=None) -> dict:
     """Train every (kind, seed) of ``config`` and return the results dict: ``command``,
     ``date``, ``versions``, ``data`` (fingerprints), ``config``, ``max_len``, ``seconds``,
-    ``trainable`` (kind -> weights), ``predictions`` (kind -> seed -> list of test labels)."""
+    ``trainable`` (name -> weights), ``predictions`` (name -> seed -> list of test labels), where
+    the names are ``config.names()``."""
     import keras
     import tensorflow as tf
 
@@ -123,14 +136,14 @@ def run_variants(config: VariantsConfig, sentences_to_indices, pretrained_embedd
     X_train_indices = sentences_to_indices(X_train, glove.word_to_index, max_len)
     X_test_indices = sentences_to_indices(X_test, glove.word_to_index, max_len)
     predictions, trainable = {}, {}
-    for kind in config.kinds:
-        predictions[kind] = {}
+    for name, kind, units in config.runs():
+        predictions[name] = {}
         for seed in config.seeds:
-            pred, trainable[kind] = train_variant(kind, seed, config, embedding_layer, max_len,
-                                                  X_train_indices, Y_train, X_test_indices)
-            predictions[kind][str(seed)] = [int(p) for p in pred]
+            pred, trainable[name] = train_variant(kind, units, seed, config, embedding_layer,
+                                                  max_len, X_train_indices, Y_train, X_test_indices)
+            predictions[name][str(seed)] = [int(p) for p in pred]
             if log:
-                log(f"{kind} seed {seed}: test accuracy {np.mean(pred == Y_test):.3f}")
+                log(f"{name} seed {seed}: test accuracy {np.mean(pred == Y_test):.3f}")
     return {"command": COMMAND, "date": datetime.datetime.now(datetime.timezone.utc)
             .isoformat(timespec="seconds"),
             "versions": {"python": platform.python_version(), "numpy": np.__version__,
@@ -171,7 +184,8 @@ def load_variants(path=RESULTS, n_test: int | None = None) -> dict:
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
         config = results["config"]
-        for kind in config["kinds"]:
+        names = list(config["kinds"]) + [f"{k}-{config['wide_units']}" for k in config["wide"]]
+        for kind in names:
             for seed in config["seeds"]:
                 pred = results["predictions"][kind][str(seed)]
                 if n_test is not None and len(pred) != n_test:
@@ -190,7 +204,8 @@ def load_variants(path=RESULTS, n_test: int | None = None) -> dict:
 
 
 def predictions(results: dict, kind: str) -> dict[int, np.ndarray]:
-    """Seed -> the test predictions of that seed's model, (m_test,)."""
+    """Seed -> the test predictions of that seed's model, (m_test,); ``kind`` is a kind or a
+    wide model's name (``"LSTM-128"``)."""
     return {int(seed): np.asarray(pred) for seed, pred in results["predictions"][kind].items()}
 
 
