@@ -124,3 +124,40 @@ def test_student_folders_renamed_copies_and_reruns(tmp_path):
     grade.grade_batch(subs, out, jobs=2, force=True, options=OPTIONS, echo=seen.append)
     assert not any("already graded" in line for line in seen)
     assert stored.stat().st_mtime_ns != stamp
+
+
+def test_an_unexpected_error_costs_one_row_and_the_batch_writes_its_gradebook(tmp_path, monkeypatch):
+    """--jobs 1 too: whatever grading one submission raises becomes that submission's row."""
+    subs, out = tmp_path / "subs", tmp_path / "grades"
+    subs.mkdir()
+    for name in ("a_first", "b_second"):
+        nbformat.write(attacks.submission(solved={"rnn_cell_forward"}), str(subs / f"{name}.ipynb"))
+    real = grade.grade_notebook
+
+    def flaky(path, *args, **kwargs):
+        if "a_first" in str(path):
+            raise TypeError("Cannot interpret 'c4' as a data type")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(grade, "grade_notebook", flaky)
+    results = {r["key"]: r for r in grade.grade_batch(subs, out, jobs=1, options=OPTIONS,
+                                                      echo=lambda line: None)}
+    assert results["a_first"]["problem"].startswith("grading failed (TypeError: Cannot interpret")
+    assert results["b_second"]["score"] == 10
+    book = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+    assert book["b_second"]["score"] == "10" and "grading failed" in book["a_first"]["problems"]
+
+
+def test_restarts_cannot_multiply_the_cell_timeout(tmp_path):
+    """Sleeping cells and cells that ignore interrupts: the notebook's deadline bounds them all."""
+    stubborn = ("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "while True:\n    time.sleep(0.1)")
+    nb = attacks.submission(solved={"rnn_cell_forward"})
+    for _ in range(3):
+        nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+        nb.cells.insert(1, nbformat.v4.new_code_cell(stubborn))
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(nb, str(path))
+    result = grade.grade_notebook(path, timeout=4, exercise_timeout=4, notebook_timeout=12)
+    assert result["seconds"] < 12 + 4 + 60, result["seconds"]
+    assert any("deadline" in note for note in result["notes"]), result["notes"]

@@ -59,6 +59,9 @@ def message(value_tree, blob=b""):
     (*message({"k": "array", "v": {"dtype": "<f8", "shape": [1], "offset": 8, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "array", "v": {"dtype": "<f8", "shape": [-1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "array", "v": {"dtype": "V8", "shape": [1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "c4", "shape": [1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "scalar", "v": {"dtype": ">c4", "shape": [], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "<f8", "shape": [2**20] * 8, "offset": 0, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "int", "v": 3}),),
     (*message({"k": "float", "v": "__import__('os')"}),),
     (*message({"k": "dict", "v": [[1, {"k": "none"}]]}),),
@@ -112,3 +115,18 @@ def test_hiding_folders_from_other_users_is_undone_afterwards(tmp_path):
         outer = folder.stat().st_mode & 0o777
     assert inner == outer == (0o750 if sandbox.AS_ROOT else 0o755)
     assert folder.stat().st_mode & 0o777 == 0o755
+
+
+def test_a_hint_keeps_its_advice_and_cuts_only_the_quoted_error():
+    from helpers.checking import Report, CheckFailed
+    crash = "ValueError: " + "x" * 900 + " (at cell In[4], line 7, in f: y = f(x))"
+    report = Report("music_inference_model", verbose=False)
+    with pytest.raises(CheckFailed) as failed:
+        report.crashed(lambda: 0, crash)
+    hint = failed.value.hint
+    assert len(hint) < 260 and hint.endswith("(at cell In[4], line 7, in f: y = f(x))"), hint
+    from helpers.jazz import checks
+    with pytest.raises(CheckFailed) as failed:
+        checks._crash_hint(report, "music_inference_model", "TypeError: " + "y" * 2000 + " "
+                           + checks.KERAS3_TF, checks.INF_CRASHES)
+    assert failed.value.hint.endswith("instead of tf.math.argmax / tf.one_hot."), failed.value.hint

@@ -14,7 +14,7 @@ import io
 import numpy as np
 
 from ..checking import REGISTRY, CheckFailed, NotImplementedYet, Report, exercise, expected_arrays, \
-    learner_function, rng
+    learner_function, quote, rng
 
 MODULE = "emojify"
 POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,
@@ -330,7 +330,7 @@ def _own_embedding_layer(fn, report):
         raise
     except CheckFailed as err:
         report.fail("the problem is in pretrained_embedding_layer, which Emojify_V2 uses: it does "
-                    f"not pass its own check yet ({err.hint}) Fix it and run its check first.")
+                    f"not pass its own check yet ({quote(err.hint)}) Fix it and run its check first.")
     return True
 
 

@@ -52,6 +52,7 @@ from ..paths import BUILD, ROOT
 MANIFEST = ROOT / "helpers" / "instructor" / "manifest.json"
 MAX_NOTEBOOK = 50 * 2**20
 MAX_RESTARTS = 6
+HINT_LIMIT = 1000   # characters of a hint kept in the results (quoted errors are cut before)
 
 
 class GradeError(Exception):
@@ -62,6 +63,7 @@ class GradeError(Exception):
 class Options:
     timeout: float = 120.0            # seconds per notebook cell
     exercise_timeout: float = 60.0    # seconds per exercise (all its calls together)
+    notebook_timeout: float = 600.0   # seconds for running the notebook, restarts included
     memory: int = sandbox.MEMORY      # bytes of address space for the kernel
 
 
@@ -241,6 +243,7 @@ class Kernel:
         self.skip: dict = {}       # cell index -> why it is skipped on a re-run
         self.notes: list = []
         self.restarts = 0
+        self.deadline = time.monotonic() + options.notebook_timeout
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -253,10 +256,15 @@ class Kernel:
             for index, source in self.cells:
                 if index in self.skip:
                     continue
-                status = self.box.run_cell(source)
+                left = self.deadline - time.monotonic()
+                if left <= 0:
+                    self.note(f"the notebook ran past its {self.options.notebook_timeout:g} s "
+                              f"deadline: cell {index + 1} and the cells after it were not run")
+                    return
+                status = self.box.run_cell(source, min(self.options.timeout, left))
                 if status == "timeout":
-                    self.note(f"cell {index + 1} exceeded {self.options.timeout:g} s and was "
-                              "interrupted")
+                    self.note(f"cell {index + 1} exceeded {min(self.options.timeout, left):g} s "
+                              "and was interrupted")
                 if status in ("died", "stuck"):
                     why = "ended the kernel" if status == "died" else "could not be interrupted"
                     self.skip[index] = why
@@ -268,6 +276,10 @@ class Kernel:
                 return
 
     def restart(self) -> bool:
+        if time.monotonic() >= self.deadline:
+            self.note(f"the notebook ran past its {self.options.notebook_timeout:g} s deadline; "
+                      "its kernel was not restarted")
+            return False
         if self.restarts >= MAX_RESTARTS:
             return False
         self.restarts += 1
@@ -318,7 +330,8 @@ def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
                     found = checking.outcome(name, fn)
         passed = found.status == "passed"
         rows.append({"exercise": name, "points": points if passed else 0, "max_points": points,
-                     "passed": passed, "status": found.status, "hint": plain.one_line(found.hint)})
+                     "passed": passed, "status": found.status,
+                     "hint": plain.one_line(found.hint, HINT_LIMIT)})
     return rows
 
 
@@ -340,13 +353,14 @@ def shared_release() -> Path:
 
 
 def grade_notebook(path, timeout: float = 120, exercise_timeout: float = 60,
-                   release: Path | None = None, hide=()) -> dict:
+                   release: Path | None = None, hide=(), notebook_timeout: float = 600) -> dict:
     """Grade the notebook at ``path``; the file is only read. Returns the result dict.
 
     Raises :class:`GradeError` when the file cannot be graded (see :func:`grade_file` for
     the batch form that turns that into a row).
     """
-    options = Options(timeout=timeout, exercise_timeout=exercise_timeout)
+    options = Options(timeout=timeout, exercise_timeout=exercise_timeout,
+                      notebook_timeout=notebook_timeout)
     path = Path(path)
     course()
     sandbox.become_subreaper()
@@ -393,13 +407,17 @@ def grade_file(sub: Submission, options: Options, release: str, hide=()) -> dict
                 "problem": sub.problem}
     try:
         result = grade_notebook(sub.path, options.timeout, options.exercise_timeout,
-                                Path(release) if release else None, hide)
+                                Path(release) if release else None, hide,
+                                options.notebook_timeout)
     except GradeError as err:
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
                 "problem": str(err)}
     except sandbox.BoxError as err:
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
                 "problem": plain.one_line(err)}
+    except Exception as err:  # noqa: BLE001 - one submission never stops the batch
+        return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
+                "problem": f"grading failed ({type(err).__name__}: {plain.one_line(err, 160)})"}
     return {**base, **result, "file": Path(sub.path).name}
 
 
@@ -606,8 +624,11 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=seconds, default=120.0, help="seconds per cell")
     parser.add_argument("--exercise-timeout", type=seconds, default=60.0,
                         help="seconds per exercise")
+    parser.add_argument("--notebook-timeout", type=seconds, default=600.0,
+                        help="seconds for running a notebook, its restarts included")
     args = parser.parse_args(argv)
-    options = Options(timeout=args.timeout, exercise_timeout=args.exercise_timeout)
+    options = Options(timeout=args.timeout, exercise_timeout=args.exercise_timeout,
+                      notebook_timeout=args.notebook_timeout)
     try:
         single = args.target.is_file()
         results = grade_batch(args.target, args.out, args.jobs, args.force, options,

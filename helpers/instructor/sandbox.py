@@ -416,9 +416,10 @@ class Box:
             return "stuck"
         return "timeout"
 
-    def run_cell(self, source: str) -> str:
-        """Run one notebook cell under the per-cell time limit (see :meth:`_execute`)."""
-        return self._execute(source, self.limits.cell)
+    def run_cell(self, source: str, timeout: float | None = None) -> str:
+        """Run one notebook cell under the per-cell time limit, or ``timeout`` seconds when
+        given (see :meth:`_execute`)."""
+        return self._execute(source, self.limits.cell if timeout is None else timeout)
 
     def preload_modules(self) -> str:
         """Before any learner code: import the checks (for probes) and a private copy of

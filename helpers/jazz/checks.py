@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from ..checking import CheckFailed, describe_crash, exercise, expected_arrays, rng
+from ..checking import CheckFailed, describe_crash, exercise, expected_arrays, quote, rng
 
 MODULE = "jazz"
 POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10,
@@ -65,8 +65,8 @@ def _crash_hint(report, name: str, crash: str, hints) -> None:
     crash = crash.strip().split("\n")[0]
     for pattern, hint in hints:
         if re.search(pattern, crash):
-            report.fail(f"calling {name} raised {crash}. {hint}")
-    report.fail(f"calling {name} raised {crash}")
+            report.fail(f"calling {name} raised {quote(crash)}. {hint}")
+    report.fail(f"calling {name} raised {quote(crash)}")
 
 
 # ----------------------------------------------------------------- inputs (plain arrays)
