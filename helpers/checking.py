@@ -107,7 +107,7 @@ def describe_crash(err: BaseException) -> str:
     return f"{text} (at {where})"
 
 
-QUOTE_LIMIT = 200   # characters of a quoted error kept in a hint (the advice is never cut)
+QUOTE_LIMIT = 300   # characters of a quoted error kept in a hint (the advice is never cut)
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:

@@ -124,7 +124,7 @@ def test_a_hint_keeps_its_advice_and_cuts_only_the_quoted_error():
     with pytest.raises(CheckFailed) as failed:
         report.crashed(lambda: 0, crash)
     hint = failed.value.hint
-    assert len(hint) < 260 and hint.endswith("(at cell In[4], line 7, in f: y = f(x))"), hint
+    assert len(hint) < 360 and hint.endswith("(at cell In[4], line 7, in f: y = f(x))"), hint
     from helpers.jazz import checks
     with pytest.raises(CheckFailed) as failed:
         checks._crash_hint(report, "music_inference_model", "TypeError: " + "y" * 2000 + " "

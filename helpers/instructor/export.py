@@ -8,7 +8,8 @@ Per notebook with a ``module`` (see ``helpers.instructor.course``) this produces
 - ``helpers/instructor/graded/<module>.py``: the ``# EXPORT`` cells and the graded cells, in order,
   with the solution markers dropped, under a "generated, do not edit" banner;
 - ``helpers/<module>/expected.npz``: reference outputs that the checks compare a
-  learner's function against, computed by ``helpers.<module>.checks.expected(graded)``;
+  learner's function against on the practice inputs, computed by
+  ``helpers.instructor.references.<module>.expected(graded)``;
 
 and, for the whole course, ``helpers/instructor/manifest.json`` (exercises and points per
 notebook), which the grader reads.
@@ -16,6 +17,7 @@ notebook), which the grader reads.
 import argparse
 import ast
 import importlib
+import importlib.util
 import json
 import sys
 import types
@@ -107,9 +109,11 @@ def stored_arrays(path) -> dict:
 
 
 def reference_arrays(module: str, text: str) -> dict:
-    """What ``helpers.<module>.checks.expected`` computes with the solutions in ``text``."""
-    checks = importlib.import_module(f"helpers.{module}.checks")
-    return checks.expected(load_source(module, text))
+    """What ``helpers.instructor.references.<module>.expected`` computes with the solutions in
+    ``text``."""
+    from . import references
+
+    return references.expected(module, load_source(module, text))
 
 
 def run(check: bool) -> list[str]:
@@ -130,7 +134,7 @@ def run(check: bool) -> list[str]:
         checks = importlib.import_module(f"helpers.{nb.module}.checks")
         points = getattr(checks, "POINTS", {})
         manifest[nb.file] = [{"name": n, "points": points.get(n, DEFAULT_POINTS)} for n in names]
-        if hasattr(checks, "expected"):
+        if importlib.util.find_spec(f"helpers.instructor.references.{nb.module}") is not None:
             arrays = reference_arrays(nb.module, text)
             npz = ROOT / "helpers" / nb.module / "expected.npz"
             differences = array_changes(stored_arrays(npz), arrays) if npz.exists() else ["missing"]
