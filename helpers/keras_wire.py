@@ -88,7 +88,7 @@ def rebuild(info):
         raise Unbuildable("no model came back")
     tree = validate(info["json"])
     if any(o.get("registered_name") in ALLOWED_CUSTOM for o in _all(tree)):
-        from .jazz import classic  # noqa: F401 - registers rnn_lab>LSTM
+        import helpers.jazz.classic  # noqa: F401 - registers rnn_lab>LSTM
     weights = info.get("weights")
     if not isinstance(weights, list) or not all(isinstance(w, np.ndarray) and w.dtype.kind in "biuf"
                                                 for w in weights):

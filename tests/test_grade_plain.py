@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import plain
-from helpers.instructor import sandbox
+from helpers.instructor.grading import wire
 
 
 def round_trip(value):
@@ -81,12 +81,12 @@ def answer_folder(tmp_path, nonce="n1", status="ok"):
 
 
 def test_a_well_formed_answer_is_read(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path), "n1")
+    got = wire.read_answer(answer_folder(tmp_path), "n1")
     assert got.status == "ok" and got.value == [1, 2]
 
 
 def test_an_answer_for_another_request_is_refused(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path, nonce="old"), "n1")
+    got = wire.read_answer(answer_folder(tmp_path, nonce="old"), "n1")
     assert got.status == "invalid" and "another request" in got.message
 
 
@@ -95,26 +95,13 @@ def test_an_answer_that_is_a_link_is_never_followed(tmp_path):
     secret = tmp_path / "secret.json"
     os.replace(out / "response.json", secret)
     os.symlink(secret, out / "response.json")
-    got = sandbox.read_answer(out, "n1")
+    got = wire.read_answer(out, "n1")
     assert got.status == "invalid"
 
 
 def test_an_unknown_status_is_refused(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path, status="passed"), "n1")
+    got = wire.read_answer(answer_folder(tmp_path, status="passed"), "n1")
     assert got.status == "invalid" and "malformed" in got.message
-
-
-def test_hiding_folders_from_other_users_is_undone_afterwards(tmp_path):
-    """The fallback where no private mount namespace is allowed: "other" bits off (as root)."""
-    folder = tmp_path / "secret"
-    folder.mkdir(mode=0o755)
-    os.chmod(folder, 0o755)
-    with sandbox.hidden([folder]):
-        with sandbox.hidden([folder]):
-            inner = folder.stat().st_mode & 0o777
-        outer = folder.stat().st_mode & 0o777
-    assert inner == outer == (0o750 if sandbox.AS_ROOT else 0o755)
-    assert folder.stat().st_mode & 0o777 == 0o755
 
 
 def test_a_hint_keeps_its_advice_and_cuts_only_the_quoted_error():

@@ -1,0 +1,1 @@
+"""Grading: what only the grading process runs (never shipped to learners)."""
