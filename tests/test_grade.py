@@ -190,3 +190,40 @@ def keras_loss():
             assert all(g.name in box.ask("call", "groups").value for g in box.groups)
         loss = box.ask("call", "keras_loss", timeout=120)
         assert loss.status == "ok" and 0 < loss.value < 5, loss
+
+
+def test_processes_a_kernel_starts_share_its_control_groups_and_end_with_it():
+    """Children that call setsid stay in the kernel's groups (its 1-CPU quota, its memory and
+    process limits count them) and are ended with it."""
+    from helpers.instructor.grading import cgroups
+
+    code = """
+import os, sys, time
+def hogs(n):
+    pids = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            end = time.time() + 60
+            while time.time() < end:
+                pass
+            os._exit(0)
+        pids.append(pid)
+    return pids
+"""
+    with sandbox.Box(grade.shared_release(), sandbox.Limits(cell=30)) as box:
+        assert box.preload_modules() == "ok" and box.run_cell(code) == "ok"
+        pids = box.ask("call", "hogs", (12,)).value
+        assert len(pids) == 12
+        if box.groups:
+            assert set(pids) <= cgroups.members(box.groups), box.shares
+        else:  # where none can be created, the box says what limits it instead
+            assert "RLIMITs" in box.shares
+    def running(pid):
+        try:  # a zombie waits for its new parent to reap it: it runs no more
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    assert not [p for p in pids if running(p)]

@@ -72,3 +72,37 @@ def test_the_catalogue_covers_every_exercise_of_both_notebooks():
     for nb in (attacks.NB2, attacks.NB3):
         names = {e["name"] for e in grade.course()[nb].exercises}
         assert names == {e for n, e in covered if n == nb}
+
+
+def test_the_learner_release_holds_no_reference_and_no_grading_case(tmp_path):
+    """References, mistake tables and expected() are instructor-only; checks draw every
+    input from rng, so no fixed grading case ships either."""
+    from helpers.instructor import release
+
+    release.write(tmp_path / "dist")
+    helpers = tmp_path / "dist" / "helpers"
+    assert not (helpers / "instructor").exists()
+    text = "\n".join(p.read_text(encoding="utf-8") for p in helpers.rglob("checks.py"))
+    for name in ("def expected(", "def np_lstm_step", "def inf_paths", "def dj_mistakes",
+                 "def reference_generation", "def temperature_mistakes", "_case_sensitive_rows",
+                 "NOTE_CASES", "_cell_forward_refs", "numerical_gradient"):
+        assert name not in text, name
+
+
+def test_a_virtual_environment_reached_through_a_link_is_graded(tmp_path):
+    """A .venv that is a symbolic link (or lies outside the checkout) runs kernels as usual."""
+    import subprocess
+    import sys
+
+    link = tmp_path / "venv-link"
+    link.symlink_to(Path(sys.prefix).resolve(), target_is_directory=True)
+    script = (
+        "from helpers.instructor.grading import box, notebook\n"
+        "with box.Box(notebook.shared_release()) as b:\n"
+        "    b.preload_modules()\n"
+        "    b.run_cell('import sys\\ndef where():\\n    return sys.prefix')\n"
+        "    print(b.ask('call', 'where').value)\n")
+    run = subprocess.run([str(link / "bin" / "python"), "-c", script], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == str(link), run.stdout

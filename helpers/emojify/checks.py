@@ -288,6 +288,14 @@ def probe_Emojify_V2(fn, max_len, word_to_vec_map, word_to_index):
     return keras_wire.as_plain(fn((max_len,), word_to_vec_map, word_to_index))
 
 
+def _predict(model, batch) -> np.ndarray:
+    """The model's outputs on ``batch`` (one direct call: no traced predict function)."""
+    from keras import ops
+
+    return np.asarray(ops.convert_to_numpy(model(ops.convert_to_tensor(batch), training=False)),
+                      dtype=np.float64)
+
+
 def inspect_Emojify_V2(got, batch) -> dict:
     """The model's layers, shapes and predictions, read from a copy rebuilt here.
 
@@ -313,11 +321,11 @@ def inspect_Emojify_V2(got, batch) -> dict:
     if len(info["output_shape"]) != 2:
         return info
     batch = np.asarray(batch)
-    info["probs"] = np.asarray(model.predict(batch, verbose=0), dtype=np.float64)
+    info["probs"] = _predict(model, batch)
     try:
         flexible = keras_wire.rebuild(keras_wire.with_any_length(got))
         length = int(np.count_nonzero(batch[0]))
-        info["short"] = np.asarray(flexible.predict(batch[:1, :length], verbose=0), dtype=np.float64)
+        info["short"] = _predict(flexible, batch[:1, :length])
     except (keras_wire.Unbuildable, ValueError) as err:
         info["short_error"] = str(err)[:200]
     return info

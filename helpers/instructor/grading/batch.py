@@ -1,13 +1,13 @@
 """Grading a folder: find the submissions, skip what is already graded with the same checks,
 grade the rest (one process or several), write one JSON each and the gradebook."""
-import hashlib
 import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ... import plain
-from .course import course, fingerprint
+from . import fingerprints
+from .course import course
 from .gradebook import summary_line, write_gradebook
 from .notebook import Submission, grade_file, shared_release
 from .processes import become_subreaper
@@ -55,7 +55,7 @@ def _init_worker() -> None:
 def _previous(out: Path, sub: Submission, stamp: str) -> dict | None:
     try:
         old = json.loads((out / f"{sub.key}.json").read_text(encoding="utf-8"))
-        digest = hashlib.sha256(Path(sub.path).read_bytes()).hexdigest()
+        digest = fingerprints.of_file(sub.path)
     except (OSError, ValueError):
         return None
     if old.get("sha256") == digest and old.get("grader") == stamp and not old.get("problem"):
@@ -69,7 +69,7 @@ def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
     options = options or Options()
     subs = find_submissions(target)
     course()
-    stamp = fingerprint()
+    stamp = fingerprints.grader()
     out.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     todo = []

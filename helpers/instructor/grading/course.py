@@ -2,15 +2,13 @@
 solutions, and the fingerprint of everything a verdict depends on.
 
 Points are declared once, in each checks module's ``POINTS``; ``make export`` writes them into
-``helpers/instructor/manifest.json``, which is all the grader reads about them.
+``helpers/instructor/manifest.json``, which is all the grader reads about them. Fingerprints
+(of the grader, of a submitted file) come from ``fingerprints.py``.
 """
-import hashlib
 import importlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from ... import checking, keras_wire, plain
 from .. import nbcells
 from ..course import NOTEBOOKS
 from ...paths import ROOT
@@ -47,21 +45,6 @@ def course() -> dict:
             if nb.module is not None and nb.file in manifest:
                 _COURSE[nb.file] = Course(nb.file, nb.module, manifest[nb.file])
     return _COURSE
-
-
-def fingerprint() -> str:
-    """Changes whenever what a verdict depends on changes (manifest, checks, solutions)."""
-    digest = hashlib.sha256(MANIFEST.read_bytes())
-    for item in course().values():
-        for path in (ROOT / "helpers" / item.module / "checks.py",
-                     ROOT / "helpers" / "instructor" / "graded" / f"{item.module}.py",
-                     ROOT / "helpers" / "instructor" / "references" / f"{item.module}.py"):
-            digest.update(path.read_bytes() if path.exists() else b"")
-    for path in sorted(Path(__file__).parent.glob("*.py")):  # the grader itself
-        digest.update(path.read_bytes())
-    for mod in (checking, plain, keras_wire):
-        digest.update(Path(mod.__file__).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def identify(nb) -> Course:
