@@ -117,3 +117,61 @@ def test_a_hint_keeps_its_advice_and_cuts_only_the_quoted_error():
         checks._crash_hint(report, "music_inference_model", "TypeError: " + "y" * 2000 + " "
                            + checks.KERAS3_TF, checks.INF_CRASHES)
     assert failed.value.hint.endswith("instead of tf.math.argmax / tf.one_hot."), failed.value.hint
+
+
+# ------------------------------------------------------------------ models on the wire
+
+def keras_objects():
+    from helpers.notebook import setup
+
+    setup(seed=0, keras=True)
+    import keras
+    return keras
+
+
+def test_a_functional_model_travels_and_is_rebuilt_with_its_weights():
+    from helpers import keras_wire
+
+    keras = keras_objects()
+    x = keras.Input((3,))
+    model = keras.Model(x, keras.layers.Dense(2, activation="softmax")(x))
+    back = keras_wire.rebuild(keras_wire.as_plain(model))
+    batch = np.arange(6.0).reshape(2, 3)
+    assert np.allclose(back(batch), model(batch)) and back is not model
+
+
+def test_subclassed_models_custom_layers_and_lambdas_are_not_rebuilt():
+    from helpers import keras_wire
+
+    keras = keras_objects()
+
+    class Mine(keras.Model):
+        def call(self, x):
+            return x
+
+    class Twice(keras.layers.Layer):
+        def call(self, x):
+            return 2 * x
+
+    x = keras.Input((3,))
+    custom = keras.Model(x, Twice()(x))
+    lam = keras.Model(x, keras.layers.Lambda(lambda t: t * 2)(x))
+    mine = Mine()
+    mine(np.zeros((1, 3)))
+    for model in (mine, custom, lam):
+        info = keras_wire.as_plain(model)
+        with pytest.raises(keras_wire.Unbuildable):
+            keras_wire.rebuild(info)
+
+
+@pytest.mark.parametrize("text", [
+    "not json", "[]", '{"class_name": "Functional", "module": "os", "config": {}}',
+    '{"class_name": "Dense", "module": "keras.layers", "registered_name": "evil>Dense", "config": {}}',
+    '{"class_name": "__import__", "module": null}',
+    "x" * (2**20 + 1),
+])
+def test_a_crafted_model_json_is_refused(text):
+    from helpers import keras_wire
+
+    with pytest.raises(keras_wire.Unbuildable):
+        keras_wire.rebuild({"json": text, "weights": []})

@@ -1,11 +1,15 @@
-"""Small notebook-1 submissions for testing the grader: honest, partial, broken and attacks.
+"""Small submissions for testing the grader: honest, partial, broken and attacks.
 
-Each submission is the setup cell, the ``# EXPORT`` cell and the twelve graded cells of
-notebook 1 (solved, or left as the learner's stub), so the grader recognises it as notebook 1
-by its content while it runs in a couple of seconds. An attack replaces one exercise's graded
-cell by code that tries to win its points without solving it, and may add a cell of its own;
-:data:`ATTACKS` lists them with the exercise they target and what the grader's hint for that
-exercise must say. ``python -m helpers.instructor.attacks OUT`` writes them all into ``OUT``.
+Notebook 1: each submission is the setup cell, the ``# EXPORT`` cell and the twelve graded
+cells (solved, or left as the learner's stub), so the grader recognises it by its content
+while it runs in a couple of seconds. An attack replaces one exercise's graded cell by code
+that tries to win its points without solving it, and may add a cell of its own; :data:`ATTACKS`
+lists them with the exercise they target and what the grader's hint for that exercise must
+say. ``python -m helpers.instructor.attacks OUT`` writes them all into ``OUT``.
+
+Notebooks 2 and 3 (Keras: a kernel takes longer to start): :func:`course_bundles` gives four
+submissions that attack every exercise at once (:class:`Bundle`), and
+:func:`course_submission` small honest ones.
 """
 import sys
 from dataclasses import dataclass
@@ -316,11 +320,11 @@ if _agent is not None:
 """
 
 _SERVE_WHEN_GRADED = """
-if _agent is not None and any(k.startswith('RNNLAB_BOX_MARK') for k in os.environ):
+if _agent is not None and ({always} or any(k.startswith('RNNLAB_BOX_MARK') for k in os.environ)):
     _graded = _agent.serve
     def _liar(call_dir, namespace):
         request, _ = _agent.read(call_dir, 'request')
-        if request['op'] == 'has':
+        if request['op'] != 'probe' or request['probe'] not in {probes!r}:
             return _graded(call_dir, namespace)
         _agent.write(os.path.join(call_dir, 'out'), 'response',
                      {{'nonce': request['nonce'], 'status': 'ok', 'message': '', 'printed': 'cost'}},
@@ -413,7 +417,8 @@ def course_bundles(roots=("/work", "/home", "/root", "/srv", "/opt", "/mnt", "/t
                                              "probe_music_inference_model", "probe_predict_and_sample",
                                              "probe_generate_with_context"), JAZZ_FAKE)
                       + _CRAFTED_ANSWER.format(target="sample_with_temperature")
-                      + _SERVE_WHEN_GRADED.format(fake=JAZZ_FAKE)),
+                      + _SERVE_WHEN_GRADED.format(fake=JAZZ_FAKE, always=False,
+                                                  probes=("probe_djmodel", "probe_music_inference_model"))),
                expect={
                    "note_to_value": (0, r"no list of values"),
                    "djmodel": (0, r"must return Model"),
@@ -471,7 +476,8 @@ def course_bundles(roots=("/work", "/home", "/root", "/srv", "/opt", "/mnt", "/t
                 "    return layer\n"),
         }, extra=(_patch_probes("emojify", ("probe_model", "probe_Emojify_V2"), EMOJIFY_FAKE)
                   + _CRAFTED_ANSWER.format(target="sentence_to_avg")
-                  + _SERVE_WHEN_GRADED.format(fake=EMOJIFY_FAKE)),
+                  + _SERVE_WHEN_GRADED.format(fake=EMOJIFY_FAKE, always=True,
+                                            probes=("probe_model", "probe_Emojify_V2"))),
             expect={
                 "sentence_to_avg": (0, not_plain),
                 "model": (0, r"."),
