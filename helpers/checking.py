@@ -156,10 +156,11 @@ class Report:
     def probe(self, probe, fn, *args):
         """``probe(fn, *args)``, run where the learner's code lives.
 
-        A probe is a module-level function of a checks module that builds something with the
-        learner's function (a Keras model, a layer) and returns only plain values about it
-        (arrays, numbers, strings, lists, dicts): when grading, the learner's code runs in
-        another process and only plain values come back (see :class:`Session`).
+        A probe is a module-level function of a ``helpers/<module>/probes.py`` that builds the
+        inputs that cannot travel (layers, a chord, callbacks), calls the learner's function
+        and returns its raw result as plain values (a model as its JSON and weights): when
+        grading, it runs in the learner's kernel, which may replace it, so the check judges
+        what comes back as untrusted and computes everything else on its own side.
         """
         run = getattr(fn, "run_probe", None)
         if run is not None:

@@ -5,15 +5,14 @@ they run in well under a second and every number can be worked out by hand.
 
 Grading contract: random inputs come from :func:`helpers.checking.rng`, reference values from
 :func:`helpers.checking.expected_arrays`, and what the learner's code *builds* (a Keras layer
-or model) leaves the ``probe_*`` functions only as plain values (its JSON and weights,
+or model) leaves the probes of ``probes.py`` only as plain values (its JSON and weights,
 ``helpers.keras_wire``); the checks rebuild it on their side and inspect that copy.
 """
-import contextlib
-import io
 
 import numpy as np
 
 from .. import keras_wire
+from .probes import probe_Emojify_V2, probe_embedding_layer, probe_model
 from ..checking import REGISTRY, CheckFailed, NotImplementedYet, Report, exercise, expected_arrays, \
     learner_function, quote, rng
 
@@ -78,18 +77,6 @@ def check_sentence_to_avg(fn, report):
 
 
 # ---------------------------------------------------------------- model
-
-def probe_model(fn, X, Y, word_to_vec_map, learning_rate, num_iterations):
-    """Train with the learner's ``model``; what it returns (as arrays) and what it printed."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        result = fn(np.asarray(X), np.asarray(Y), word_to_vec_map, learning_rate=learning_rate,
-                    num_iterations=num_iterations)
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        return {"returned": type(result).__name__, "printed": out.getvalue()}
-    pred, W, b = (np.asarray(r, dtype=float) for r in result)
-    return {"returned": "3 values", "pred": pred, "W": W, "b": b, "printed": out.getvalue()}
-
 
 def _trained(report, fn, X, Y, learning_rate, num_iterations, first=False):
     w2v, _ = tiny_vocabulary()
@@ -202,11 +189,6 @@ def check_sentences_to_indices(fn, report):
 
 # ---------------------------------------------------------------- pretrained_embedding_layer
 
-def probe_embedding_layer(fn, word_to_vec_map, word_to_index):
-    """Build the learner's embedding layer: the layer as plain values (JSON and weights)."""
-    return keras_wire.as_plain(fn(word_to_vec_map, word_to_index))
-
-
 def inspect_embedding_layer(got) -> dict:
     """The layer's kind, settings and matrix, read from a copy rebuilt here."""
     import keras
@@ -281,11 +263,6 @@ def _layer_info(layer) -> dict:
     if activation is not None:
         info["activation"] = getattr(activation, "__name__", str(activation))
     return info
-
-
-def probe_Emojify_V2(fn, max_len, word_to_vec_map, word_to_index):
-    """Build the learner's model for ``max_len``: the model as plain values (JSON and weights)."""
-    return keras_wire.as_plain(fn((max_len,), word_to_vec_map, word_to_index))
 
 
 def _predict(model, batch) -> np.ndarray:

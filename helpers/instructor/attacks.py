@@ -335,9 +335,16 @@ if _agent is not None and ({always} or any(k.startswith('RNNLAB_BOX_MARK') for k
 
 
 def _patch_probes(module: str, names, fake: str) -> str:
-    return (f"import numpy as np\nimport helpers.{module}.checks as _checks\n"
+    """Replace the probes wherever they live in the kernel (``probes.py``, or the checks module
+    that held them before)."""
+    return (f"import importlib\nimport numpy as np\n"
             f"def _fake_probe(fn, *args, **kwargs):\n    return {fake}\n"
-            + "".join(f"_checks.{n} = _fake_probe\n" for n in names))
+            f"for _where in ('helpers.{module}.checks', 'helpers.{module}.probes'):\n"
+            f"    try:\n"
+            f"        _module = importlib.import_module(_where)\n"
+            f"    except ImportError:\n"
+            f"        continue\n"
+            + "".join(f"    _module.{n} = _fake_probe\n" for n in names))
 
 
 JAZZ_FAKE = ("{'is_model': True, 'inputs': [[None, 4, 7], [None, 5], [None, 5]], 'n_outputs': 4, "

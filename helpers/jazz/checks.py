@@ -1,9 +1,10 @@
 """Checks for notebook 2, "Improvise a Jazz Solo with an LSTM Network".
 
 The grading contract: every input comes from :func:`helpers.checking.rng`; reference values
-come from :func:`expected` (stored by ``helpers.instructor.export``, or computed live by the
-grader); whatever the learner's code *builds* (a Keras model) is looked at only inside a
-``probe_*`` function, which returns plain values (numbers, strings, arrays, dicts).
+come from ``helpers.instructor.references.jazz`` (stored as practice values by ``make export``,
+or computed afresh by the grader); the learner's functions are called through the probes of
+``probes.py``, which return their raw results as plain values (a model as its JSON and
+weights, rebuilt and run here by :func:`inspect_model`).
 
 When a value is off, a check compares it with what the typical mistakes give (``mistakes``
 arrays, computed here in numpy from the same inputs) and names the mistake that fits.
@@ -16,7 +17,9 @@ import re
 import numpy as np
 
 from .. import keras_wire
-from ..checking import CheckFailed, describe_crash, exercise, expected_arrays, quote, rng
+from .probes import (_layers, probe_djmodel, probe_generate_with_context,
+                     probe_music_inference_model, probe_note_to_value, probe_predict_and_sample)
+from ..checking import CheckFailed, exercise, expected_arrays, quote, rng
 
 MODULE = "jazz"
 POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10,
@@ -141,28 +144,13 @@ def gen_inputs(index: int):
     return weights, table, durations, first_id, total
 
 
-# ----------------------------------------------------------------- probes (learner side)
+# ----------------------------------------------------------------- what a built model is (checker side)
 
 def toy_names(*key: int) -> list:
     """Names for the toy LSTM_cell and densor (drawn afresh when grading): a model that holds
     layers of these names uses the layers it was given."""
     tag = "".join(f"{v:x}" for v in rng(*key).integers(0, 16, 8))
     return [f"LSTM_cell_{tag}", f"densor_{tag}"]
-
-
-def _layers(weights, names=(None, None)):
-    """Shared toy layers (LSTM_cell, densor, reshaper) carrying plain ``weights``."""
-    from keras import layers
-    from .classic import LSTM
-    n_values, n_a = weights[0].shape[0], weights[1].shape[0]
-    LSTM_cell = LSTM(n_a, return_state=True, name=names[0])
-    densor = layers.Dense(n_values, activation="softmax", name=names[1])
-    reshaper = layers.Reshape((1, n_values))
-    LSTM_cell.build((None, 1, n_values))
-    densor.build((None, n_a))
-    LSTM_cell.set_weights(weights[:3])
-    densor.set_weights(weights[3:])
-    return LSTM_cell, densor, reshaper
 
 
 def _toy_layers(n_values: int, n_a: int, seed: int):
@@ -174,31 +162,6 @@ def _stack(out) -> np.ndarray:
     from keras import ops
     out = list(out) if isinstance(out, (list, tuple)) else [out]
     return np.stack([np.asarray(ops.convert_to_numpy(o), dtype=float) for o in out])
-
-
-def _probe_built(build) -> dict:
-    """Call ``build()`` (the learner's function on toy layers) and return the model it built as
-    plain values (``keras_wire.as_plain``: its JSON and weights); a crash as its one-line text."""
-    try:
-        model = build()
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    return keras_wire.as_plain(model)
-
-
-def probe_djmodel(fn, Tx, weights, names) -> dict:
-    """``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers: the model, as plain values."""
-    return _probe_built(lambda: fn(Tx, *_layers(weights, names)))
-
-
-def probe_music_inference_model(fn, Ty, weights, names) -> dict:
-    """``fn(LSTM_cell, densor, Ty=Ty)`` on toy layers: the model, as plain values."""
-    def build():
-        LSTM_cell, densor, _ = _layers(weights, names)
-        return fn(LSTM_cell, densor, Ty=Ty)
-    return _probe_built(build)
 
 
 def inspect_model(got: dict, weights, names, inputs, key: str) -> dict:
@@ -236,109 +199,6 @@ def inspect_model(got: dict, weights, names, inputs, key: str) -> dict:
         info["crash_run"] = " ".join(f"{type(err).__name__}: {err}".split())[:300]
     return info
 
-
-def toy_inference_model(weights, n_a: int = 3):
-    """A small model shaped like an inference model: inputs x0 (1, n_values), a0, c0 (n_a,);
-    one softmax output per matrix in ``weights``, each fed the previous one."""
-    import keras
-    n_values = weights[0].shape[1]
-    x0 = keras.Input((1, n_values))
-    a0, c0 = keras.Input((n_a,)), keras.Input((n_a,))
-    h = keras.layers.Concatenate()([keras.layers.Flatten()(x0), a0, c0])
-    outs = []
-    for w in weights:
-        dense = keras.layers.Dense(n_values, activation="softmax", use_bias=False)
-        out = dense(h)
-        dense.set_weights([w])
-        outs.append(out)
-        h = keras.layers.Concatenate()([out, a0, c0])
-    return keras.Model([x0, a0, c0], outs)
-
-
-def probe_predict_and_sample(fn, weights, x0, a0, c0) -> dict:
-    """``fn(model, x0, a0, c0)`` on a toy inference model; plain results and indices."""
-    model = toy_inference_model(weights, a0.shape[1])
-    try:
-        out = fn(model, x0, a0, c0)
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        return {"not_pair": type(out).__name__}
-    try:
-        return {"results": np.asarray(out[0], dtype=float), "indices": np.asarray(out[1], dtype=float)}
-    except (TypeError, ValueError) as err:
-        return {"crash": describe_crash(err)}
-
-
-class _ToyStep:
-    """A tiny recurrent model in numpy: (x_id, context, state) -> (probs, state); records calls."""
-
-    def __init__(self, weights):
-        self.Wx, self.Wa, self.b, self.Wy, self.by = weights
-        self.n_values = self.Wy.shape[1]
-        self.calls = []
-
-    def __call__(self, x_id, context, state):
-        x = np.zeros(self.n_values)
-        x[int(x_id)] = 1
-        a = np.zeros(self.Wa.shape[0]) if state is None else np.asarray(state, dtype=float)
-        a = np.tanh(np.concatenate([x, np.asarray(context, dtype=float)]) @ self.Wx + a @ self.Wa + self.b)
-        z = a @ self.Wy + self.by
-        z[0] = -np.inf
-        p = np.exp(z - z.max())
-        self.calls.append(int(x_id))
-        return p / p.sum(), a
-
-
-def probe_generate_with_context(fn, weights, table, durations, first_id, total) -> dict:
-    """Run ``fn`` with a toy step function and a toy context (rows of ``table`` by position in
-    the bar); return the ids and the ``(step, prev_step)`` pairs whose context was asked for."""
-    step = _ToyStep(weights)
-    asked = []
-
-    def context_at(position, prev_position):
-        asked.append((int(position), -1 if prev_position is None else int(prev_position)))
-        prev = table[0] if prev_position is None else table[int(prev_position) % len(table)]
-        return table[int(position) % len(table)] + 0.5 * prev
-
-    def choose(probs):
-        return int(np.argmax(probs))
-
-    try:
-        ids = fn(step, context_at, durations.copy(), first_id, total, choose)
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    try:
-        ids = np.asarray(ids, dtype=float).ravel()
-    except (TypeError, ValueError):
-        return {"not_ids": type(ids).__name__}
-    return {"ids": ids, "asked": np.array(asked, dtype=float).reshape(-1, 2),
-            "fed": np.array(step.calls, dtype=float)}
-
-
-# ----------------------------------------------------------------- reference values
-
-def _chord(symbol):
-    from .music import parse_chord
-    return parse_chord(symbol)
-
-
-def probe_note_to_value(fn, cases) -> list:
-    """``fn(pitch, prev_pitch, duration, chord)`` for each case ``(pitch, prev, duration,
-    symbol)``, the chord parsed here (a Chord is not a plain value); what comes back is shown
-    as text unless it is a string."""
-    out = []
-    for p, q, d, symbol in cases:
-        value = fn(int(p), int(q), int(d), _chord(symbol))
-        out.append(value if isinstance(value, str) else f"<{type(value).__name__}>")
-    return out
-
-
-# ----------------------------------------------------------------- checks
 
 @exercise("note_to_value")
 def check_note_to_value(fn, report):

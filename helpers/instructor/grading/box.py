@@ -277,7 +277,7 @@ class Box:
         return self._execute(source, self.limits.cell if timeout is None else timeout)
 
     def preload_modules(self) -> str:
-        """Before any learner code: import the checks (for probes) and a private copy of
+        """Before any learner code: import the probes and a private copy of
         ``helpers.plain`` that answers the calls. Learner code may replace either: the grader
         believes only the plain values that come back, checked (``wire.read_answer``)."""
         agent = self.release / "release" / "helpers" / "plain.py"

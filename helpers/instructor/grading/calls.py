@@ -31,9 +31,9 @@ class LearnerFunction:
 
     def run_probe(self, probe, *args, **kwargs):
         module, name = getattr(probe, "__module__", ""), getattr(probe, "__name__", "")
-        if not (module.startswith("helpers.") and module.endswith(".checks") and name.isidentifier()):
+        if not (module.startswith("helpers.") and module.endswith(".probes") and name.isidentifier()):
             raise checking.CheckFailed(self.exercise, f"cannot grade: {name!r} is not a probe "
-                                                      "of a checks module")
+                                                      "of a probes module")
         return self._ask("probe", args, kwargs, module=module, probe=name)
 
     def sibling(self, name: str):

@@ -1,5 +1,6 @@
 """Grading one submission: read it, recognise its course notebook, run it in a box, grade
 its exercises; :func:`grade_file` turns any problem into that submission's row."""
+import importlib.util
 import tempfile
 import time
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ def shared_release() -> Path:
     return _RELEASE[0]
 
 
+def probes_of(module: str) -> tuple:
+    """The probes module the kernel imports before any learner code, if the notebook has one."""
+    name = f"helpers.{module}.probes"
+    return (name,) if importlib.util.find_spec(name) is not None else ()
+
+
 def grade_notebook(path, timeout: float = 120, exercise_timeout: float = 60,
                    release: Path | None = None, notebook_timeout: float = 600) -> dict:
     """Grade the notebook at ``path``; the file is only read. Returns the result dict.
@@ -48,7 +55,7 @@ def grade_notebook(path, timeout: float = 120, exercise_timeout: float = 60,
     release = release or shared_release()
     start = time.monotonic()
     with boxes.Box(release, boxes.Limits(cell=timeout, memory=options.memory),
-                   preload=(f"helpers.{item.module}.checks",)) as box:
+                   preload=probes_of(item.module)) as box:
         kernel = Kernel(box, cells, options)
         kernel.run_notebook()
         rows = grade_exercises(kernel, item, options)

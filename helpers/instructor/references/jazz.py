@@ -9,11 +9,12 @@ that a check can name the mistake that fits.
 """
 import numpy as np
 
-from ...jazz.checks import (DJ_CASES, GEN_CASES, INF_CASES, PS_CASES, _ToyStep, dj_inputs,
-                            gen_raw_inputs, inf_inputs, inspect_model, note_cases,
-                            probe_djmodel, probe_generate_with_context,
+from ...jazz.checks import (DJ_CASES, GEN_CASES, INF_CASES, PS_CASES, dj_inputs, gen_raw_inputs,
+                            inf_inputs, inspect_model, note_cases, ps_inputs, temperature_inputs,
+                            toy_names)
+from ...jazz.probes import (_ToyStep, probe_djmodel, probe_generate_with_context,
                             probe_music_inference_model, probe_note_to_value,
-                            probe_predict_and_sample, ps_inputs, temperature_inputs, toy_names)
+                            probe_predict_and_sample)
 
 
 def _sigmoid(z):
