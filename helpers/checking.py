@@ -107,6 +107,22 @@ def describe_crash(err: BaseException) -> str:
     return f"{text} (at {where})"
 
 
+QUOTE_LIMIT = 300   # characters of a quoted error kept in a hint (the advice is never cut)
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` (an error, or a hint quoted inside another hint) on one line, at most ``limit``
+    characters: a long message is cut in its middle, keeping its type and the learner's line
+    (`` (at cell In[3], line 2: ...)``) that :func:`describe_crash` appends."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    where = text.rfind(" (at ")
+    tail = text[where:] if where > 0 and len(text) - where <= limit // 2 else ""
+    head = text[:len(text) - len(tail)] if tail else text
+    return head[:max(limit - len(tail) - 3, 20)] + "..." + tail
+
+
 class NotImplementedYet(Exception):
     """The learner's function still raises NotImplementedError."""
 
@@ -140,10 +156,11 @@ class Report:
     def probe(self, probe, fn, *args):
         """``probe(fn, *args)``, run where the learner's code lives.
 
-        A probe is a module-level function of a checks module that builds something with the
-        learner's function (a Keras model, a layer) and returns only plain values about it
-        (arrays, numbers, strings, lists, dicts): when grading, the learner's code runs in
-        another process and only plain values come back (see :class:`Session`).
+        A probe is a module-level function of a ``helpers/<module>/probes.py`` that builds the
+        inputs that cannot travel (layers, a chord, callbacks), calls the learner's function
+        and returns its raw result as plain values (a model as its JSON and weights): when
+        grading, it runs in the learner's kernel, which may replace it, so the check judges
+        what comes back as untrusted and computes everything else on its own side.
         """
         run = getattr(fn, "run_probe", None)
         if run is not None:
@@ -168,7 +185,7 @@ class Report:
         if not name.isidentifier() or name.startswith("_"):
             name = self.exercise  # a lambda, a probe, a private helper: name the exercise
         hint = crash_hint(self.exercise, crash)
-        self.fail(f"calling {name} raised {crash}" + (f" — {hint}" if hint else ""))
+        self.fail(f"calling {name} raised {quote(crash)}" + (f" — {hint}" if hint else ""))
 
     def require(self, condition, what: str, hint: str) -> None:
         if not condition:
@@ -250,7 +267,7 @@ def failing_dependency(name: str, fn) -> str | None:
                 continue
             REGISTRY[other](theirs, Report(other, verbose=False))
         except CheckFailed as err:
-            return (f"your {other}, which {name} calls, fails its own check ({err.hint}); "
+            return (f"your {other}, which {name} calls, fails its own check ({quote(err.hint)}); "
                     f"fix {other} first, then run this check again")
         except Exception:  # not implemented, not reachable: no verdict on it
             continue

@@ -129,7 +129,10 @@ class _Reader:
         dtype, shape, offset, nbytes = spec["dtype"], spec["shape"], spec["offset"], spec["nbytes"]
         if not isinstance(dtype, str) or not DTYPE_RE.match(dtype):
             raise NotPlain(f"array dtype {str(dtype)[:20]!r} is not allowed")
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except Exception:  # numpy refuses some spellings the pattern lets through ("c4")
+            raise NotPlain(f"array dtype {dtype!r} is not allowed") from None
         if dtype.kind not in KINDS or dtype.hasobject or dtype.fields is not None or dtype.itemsize == 0:
             raise NotPlain(f"array dtype {dtype} is not allowed")
         if (not isinstance(shape, list) or len(shape) > 32
@@ -222,7 +225,12 @@ def parse(document: bytes, blob: bytes) -> tuple[dict, object]:
         raise NotPlain(f"the message is not valid JSON ({one_line(err, 80)})") from None
     if not isinstance(header, dict) or "value" not in header:
         raise NotPlain("the message has no value")
-    return header, loads(header.pop("value"), blob)
+    try:
+        return header, loads(header.pop("value"), blob)
+    except NotPlain:
+        raise
+    except Exception as err:  # whatever else a crafted message provokes is malformed too
+        raise NotPlain(f"malformed message ({type(err).__name__})") from None
 
 
 def _no_constant(name):

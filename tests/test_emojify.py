@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.emojify import checks
+from helpers.instructor.references import emojify as references
 from helpers.checking import CheckFailed
 from helpers.emojify.data import predict_emoji, load_sentences
 from helpers.emojify.glove import load_glove
@@ -70,7 +71,7 @@ def test_the_probes_return_plain_values():
     with contextlib.redirect_stdout(io.StringIO()):
         assert is_plain(checks.probe_model(graded.model, checks.SENTENCES, checks.LABELS, w2v, 0.1, 1))
     assert is_plain(checks.probe_embedding_layer(graded.pretrained_embedding_layer, w2v, w2i))
-    assert is_plain(checks.probe_Emojify_V2(graded.Emojify_V2, checks.V2_LEN, w2v, w2i, checks.V2_BATCH))
+    assert is_plain(checks.probe_Emojify_V2(graded.Emojify_V2, checks.V2_LEN, w2v, w2i))
 
 
 # ------------------------------------------------------------------ V1
@@ -232,7 +233,7 @@ def test_with_fresh_inputs_and_live_references_the_verdicts_hold():
     from helpers.checking import outcome, session
 
     with contextlib.redirect_stdout(io.StringIO()), \
-            session((2027,), references=lambda module: checks.expected(graded)):
+            session((2027,), references=lambda module: references.expected(graded)):
         assert all(outcome(name, getattr(graded, name)).status == "passed" for name in EXERCISES)
         broken = mutant("emojify", "sentence_to_avg", "avg = avg / len(known)", "avg = avg")
         assert outcome("sentence_to_avg", broken).status == "failed"

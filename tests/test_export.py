@@ -5,7 +5,6 @@ and oneDNN paths round their last bits differently, so freshness is decided with
 ``export.rounding_bound``: a few units of the precision that computed each array. These tests
 stand in for the other machine.
 """
-import importlib
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers.instructor import export
+from helpers.instructor import export, references
 from helpers.instructor.course import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +51,7 @@ def fresh():
 
 
 def declared(module: str) -> dict:
-    return getattr(importlib.import_module(f"helpers.{module}.checks"), "PRECISION", {})
+    return getattr(references.module_of(module), "PRECISION", {})
 
 
 def perturbed(arrays: dict, units: float, precision: dict) -> dict:

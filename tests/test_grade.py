@@ -10,12 +10,14 @@ import hashlib
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from helpers.instructor import attacks, grade, release, sandbox
+from helpers.instructor import attacks, grade, release
+from helpers.instructor.grading import box as sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "1_rnn_step_by_step.ipynb"
@@ -31,11 +33,7 @@ def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("catalogue")
     subs = base / "submissions"
     subs.mkdir()
-    shared = Path(f"/tmp/rnnlab-test-{os.getpid()}")  # the fork attack's child writes here
-    shared.mkdir(mode=0o777, exist_ok=True)
-    os.chmod(shared, 0o777)
-    marker = shared / "fork-child.pid"
-    catalogue = attacks.write_all(subs, marker=marker, classmates=subs)
+    catalogue = attacks.write_all(subs, classmates=subs)
     nbformat.write(attacks.submission(), str(subs / "my copy (1).ipynb"))
     mixed = attacks.submission(solved=set(attacks.names()) - {"lstm_backward"},
                                broken={"gru_forward"},
@@ -53,9 +51,7 @@ def batch(tmp_path_factory):
     results = grade.grade_batch(subs, out, jobs=2, options=OPTIONS, echo=lambda line: None)
     after = {p: digest(p) for p in watched}
     yield {"results": {r["key"]: r for r in results}, "catalogue": catalogue, "out": out,
-           "marker": marker, "unchanged": before == after}
-    marker.unlink(missing_ok=True)
-    shared.rmdir()
+           "unchanged": before == after}
 
 
 def rows(result):
@@ -118,8 +114,15 @@ def test_the_catalogue_covers_what_a_grader_must_withstand():
 
 
 def test_forked_children_do_not_survive_grading(batch):
-    pid = int(batch["marker"].read_text())
-    assert not Path(f"/proc/{pid}").exists()
+    from helpers.instructor.grading.processes import processes
+
+    def command(pid):
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    assert not [p for p, *_ in processes() if attacks.FORK_CHILD.encode() in command(p)]
 
 
 def test_no_file_the_grader_uses_or_was_given_changed(batch):
@@ -136,20 +139,32 @@ def test_each_submission_has_its_json_and_a_gradebook_row(batch):
     assert len(book) == 1 + len(batch["results"])
 
 
-def test_kernel_is_isolated_and_keras_trains_under_the_memory_limit():
-    """As root (CI): its own user, no instructor files, no network. Always: no import route
-    to the instructor's package, and Keras imports and trains under the memory limit."""
+def test_kernel_is_isolated_and_keras_trains_under_the_memory_limit(tmp_path):
+    """Its own user, an allow-list view of the files (no checkout, home, submission or
+    grader temporary file; a private /tmp), no network, no grading marker, its own control
+    groups; no import route to the instructor's package; Keras trains under the limits."""
     folder = grade.shared_release()
+    planted = tmp_path / "other-checkout" / "helpers" / "instructor" / "graded"
+    planted.mkdir(parents=True)
+    (planted / "jazz.py").write_text("SECRET = 1\n")
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     code = f"""
 import os, socket
 def who():
     return os.getuid()
 def solutions():
     import helpers.instructor.graded
-def notebook():
-    return open({str(ROOT / 'notebooks' / NB)!r}).read(100)
+def seen(path):
+    return os.path.exists(path)
 def network():
     socket.create_connection(("127.0.0.1", 9), timeout=2)
+def environment():
+    return sorted(k for k in os.environ if k.startswith("RNNLAB_BOX"))
+def tmp():
+    return sorted(os.listdir("/tmp"))
+def groups():
+    return open("/proc/self/cgroup").read()
 def keras_loss():
     import numpy as np, keras
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
@@ -161,10 +176,54 @@ def keras_loss():
         assert box.preload_modules() == "ok" and box.run_cell(code) == "ok"
         solutions = box.ask("call", "solutions")
         assert solutions.status == "crash" and "helpers.instructor" in solutions.message
-        if sandbox.AS_ROOT:
-            assert box.ask("call", "who").value not in (None, 0)
-            nb = box.ask("call", "notebook")
-            assert nb.status == "crash" and re.search("FileNotFound|Permission", nb.message)
-            assert box.ask("call", "network").status == "crash"
+        assert box.ask("call", "who").value not in (None, 0)
+        for hidden in (ROOT / "notebooks" / NB, ROOT / "helpers", planted / "jazz.py", tmp_path,
+                       "/home", "/root/.bashrc", ROOT.parent / "main", folder / "kernel_boot.py"):
+            assert box.ask("call", "seen", (str(hidden),)).value is False, hidden
+        for visible in (sys.prefix, os.path.realpath(sys.prefix), sys.base_prefix,
+                        folder / "release" / "helpers" / "checking.py"):
+            assert box.ask("call", "seen", (str(visible),)).value is True, visible
+        assert box.ask("call", "network").status == "crash"
+        assert box.ask("call", "environment").value == []
+        assert set(box.ask("call", "tmp").value) <= {folder.name}  # where the release lies
+        if box.groups:
+            assert all(g.name in box.ask("call", "groups").value for g in box.groups)
         loss = box.ask("call", "keras_loss", timeout=120)
         assert loss.status == "ok" and 0 < loss.value < 5, loss
+
+
+def test_processes_a_kernel_starts_share_its_control_groups_and_end_with_it():
+    """Children that call setsid stay in the kernel's groups (its 1-CPU quota, its memory and
+    process limits count them) and are ended with it."""
+    from helpers.instructor.grading import cgroups
+
+    code = """
+import os, sys, time
+def hogs(n):
+    pids = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()
+            end = time.time() + 60
+            while time.time() < end:
+                pass
+            os._exit(0)
+        pids.append(pid)
+    return pids
+"""
+    with sandbox.Box(grade.shared_release(), sandbox.Limits(cell=30)) as box:
+        assert box.preload_modules() == "ok" and box.run_cell(code) == "ok"
+        pids = box.ask("call", "hogs", (12,)).value
+        assert len(pids) == 12
+        if box.groups:
+            assert set(pids) <= cgroups.members(box.groups), box.shares
+        else:  # where none can be created, the box says what limits it instead
+            assert "RLIMITs" in box.shares
+    def running(pid):
+        try:  # a zombie waits for its new parent to reap it: it runs no more
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    assert not [p for p in pids if running(p)]

@@ -81,12 +81,20 @@ def test_command_line_errors_are_one_line(tmp_path, capsys, args, message):
     assert "Traceback" not in stdout + stderr
 
 
-def test_grading_as_a_non_root_user_says_what_isolation_is_missing(monkeypatch):
-    monkeypatch.setattr(grade.sandbox, "AS_ROOT", False)
-    note = grade.isolation_note()
-    assert note.startswith("note: graded as a non-root user") and "\n" not in note
-    monkeypatch.setattr(grade.sandbox, "AS_ROOT", True)
-    assert grade.isolation_note() is None
+def test_grading_without_isolation_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    """As a normal user (or where namespaces are not allowed) nothing runs: one line says why."""
+    from helpers.instructor.grading import view
+
+    (tmp_path / "subs").mkdir()
+    nbformat.write(attacks.submission(), str(tmp_path / "subs" / "a.ipynb"))
+    monkeypatch.setattr(view, "AS_ROOT", False)
+    assert grade.main([str(tmp_path / "subs"), "--out", str(tmp_path / "out")]) == 2
+    stdout, stderr = capsys.readouterr()
+    assert stderr.startswith("grade: grading needs root") and stderr.count("\n") == 1, stderr
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setattr(view, "AS_ROOT", True)
+    monkeypatch.setattr(view, "_WORKS", [False])
+    assert "namespaces" in view.missing_isolation()
 
 
 def test_student_folders_renamed_copies_and_reruns(tmp_path):
@@ -124,3 +132,41 @@ def test_student_folders_renamed_copies_and_reruns(tmp_path):
     grade.grade_batch(subs, out, jobs=2, force=True, options=OPTIONS, echo=seen.append)
     assert not any("already graded" in line for line in seen)
     assert stored.stat().st_mtime_ns != stamp
+
+
+def test_an_unexpected_error_costs_one_row_and_the_batch_writes_its_gradebook(tmp_path, monkeypatch):
+    """--jobs 1 too: whatever grading one submission raises becomes that submission's row."""
+    subs, out = tmp_path / "subs", tmp_path / "grades"
+    subs.mkdir()
+    for name in ("a_first", "b_second"):
+        nbformat.write(attacks.submission(solved={"rnn_cell_forward"}), str(subs / f"{name}.ipynb"))
+    from helpers.instructor.grading import notebook
+    real = notebook.grade_notebook
+
+    def flaky(path, *args, **kwargs):
+        if "a_first" in str(path):
+            raise TypeError("Cannot interpret 'c4' as a data type")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(notebook, "grade_notebook", flaky)
+    results = {r["key"]: r for r in grade.grade_batch(subs, out, jobs=1, options=OPTIONS,
+                                                      echo=lambda line: None)}
+    assert results["a_first"]["problem"].startswith("grading failed (TypeError: Cannot interpret")
+    assert results["b_second"]["score"] == 10
+    book = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+    assert book["b_second"]["score"] == "10" and "grading failed" in book["a_first"]["problems"]
+
+
+def test_restarts_cannot_multiply_the_cell_timeout(tmp_path):
+    """Sleeping cells and cells that ignore interrupts: the notebook's deadline bounds them all."""
+    stubborn = ("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                "while True:\n    time.sleep(0.1)")
+    nb = attacks.submission(solved={"rnn_cell_forward"})
+    for _ in range(3):
+        nb.cells.insert(1, nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
+        nb.cells.insert(1, nbformat.v4.new_code_cell(stubborn))
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(nb, str(path))
+    result = grade.grade_notebook(path, timeout=4, exercise_timeout=4, notebook_timeout=12)
+    assert result["seconds"] < 12 + 4 + 60, result["seconds"]
+    assert any("deadline" in note for note in result["notes"]), result["notes"]

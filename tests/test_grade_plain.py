@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import plain
-from helpers.instructor import sandbox
+from helpers.instructor.grading import wire
 
 
 def round_trip(value):
@@ -59,6 +59,9 @@ def message(value_tree, blob=b""):
     (*message({"k": "array", "v": {"dtype": "<f8", "shape": [1], "offset": 8, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "array", "v": {"dtype": "<f8", "shape": [-1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "array", "v": {"dtype": "V8", "shape": [1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "c4", "shape": [1], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "scalar", "v": {"dtype": ">c4", "shape": [], "offset": 0, "nbytes": 8}}, b"\0" * 8),),
+    (*message({"k": "array", "v": {"dtype": "<f8", "shape": [2**20] * 8, "offset": 0, "nbytes": 8}}, b"\0" * 8),),
     (*message({"k": "int", "v": 3}),),
     (*message({"k": "float", "v": "__import__('os')"}),),
     (*message({"k": "dict", "v": [[1, {"k": "none"}]]}),),
@@ -78,12 +81,12 @@ def answer_folder(tmp_path, nonce="n1", status="ok"):
 
 
 def test_a_well_formed_answer_is_read(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path), "n1")
+    got = wire.read_answer(answer_folder(tmp_path), "n1")
     assert got.status == "ok" and got.value == [1, 2]
 
 
 def test_an_answer_for_another_request_is_refused(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path, nonce="old"), "n1")
+    got = wire.read_answer(answer_folder(tmp_path, nonce="old"), "n1")
     assert got.status == "invalid" and "another request" in got.message
 
 
@@ -92,23 +95,83 @@ def test_an_answer_that_is_a_link_is_never_followed(tmp_path):
     secret = tmp_path / "secret.json"
     os.replace(out / "response.json", secret)
     os.symlink(secret, out / "response.json")
-    got = sandbox.read_answer(out, "n1")
+    got = wire.read_answer(out, "n1")
     assert got.status == "invalid"
 
 
 def test_an_unknown_status_is_refused(tmp_path):
-    got = sandbox.read_answer(answer_folder(tmp_path, status="passed"), "n1")
+    got = wire.read_answer(answer_folder(tmp_path, status="passed"), "n1")
     assert got.status == "invalid" and "malformed" in got.message
 
 
-def test_hiding_folders_from_other_users_is_undone_afterwards(tmp_path):
-    """The fallback where no private mount namespace is allowed: "other" bits off (as root)."""
-    folder = tmp_path / "secret"
-    folder.mkdir(mode=0o755)
-    os.chmod(folder, 0o755)
-    with sandbox.hidden([folder]):
-        with sandbox.hidden([folder]):
-            inner = folder.stat().st_mode & 0o777
-        outer = folder.stat().st_mode & 0o777
-    assert inner == outer == (0o750 if sandbox.AS_ROOT else 0o755)
-    assert folder.stat().st_mode & 0o777 == 0o755
+def test_a_hint_keeps_its_advice_and_cuts_only_the_quoted_error():
+    from helpers.checking import Report, CheckFailed
+    crash = "ValueError: " + "x" * 900 + " (at cell In[4], line 7, in f: y = f(x))"
+    report = Report("music_inference_model", verbose=False)
+    with pytest.raises(CheckFailed) as failed:
+        report.crashed(lambda: 0, crash)
+    hint = failed.value.hint
+    assert len(hint) < 360 and hint.endswith("(at cell In[4], line 7, in f: y = f(x))"), hint
+    from helpers.jazz import checks
+    with pytest.raises(CheckFailed) as failed:
+        checks._crash_hint(report, "music_inference_model", "TypeError: " + "y" * 2000 + " "
+                           + checks.KERAS3_TF, checks.INF_CRASHES)
+    assert failed.value.hint.endswith("instead of tf.math.argmax / tf.one_hot."), failed.value.hint
+
+
+# ------------------------------------------------------------------ models on the wire
+
+def keras_objects():
+    from helpers.notebook import setup
+
+    setup(seed=0, keras=True)
+    import keras
+    return keras
+
+
+def test_a_functional_model_travels_and_is_rebuilt_with_its_weights():
+    from helpers import keras_wire
+
+    keras = keras_objects()
+    x = keras.Input((3,))
+    model = keras.Model(x, keras.layers.Dense(2, activation="softmax")(x))
+    back = keras_wire.rebuild(keras_wire.as_plain(model))
+    batch = np.arange(6.0).reshape(2, 3)
+    assert np.allclose(back(batch), model(batch)) and back is not model
+
+
+def test_subclassed_models_custom_layers_and_lambdas_are_not_rebuilt():
+    from helpers import keras_wire
+
+    keras = keras_objects()
+
+    class Mine(keras.Model):
+        def call(self, x):
+            return x
+
+    class Twice(keras.layers.Layer):
+        def call(self, x):
+            return 2 * x
+
+    x = keras.Input((3,))
+    custom = keras.Model(x, Twice()(x))
+    lam = keras.Model(x, keras.layers.Lambda(lambda t: t * 2)(x))
+    mine = Mine()
+    mine(np.zeros((1, 3)))
+    for model in (mine, custom, lam):
+        info = keras_wire.as_plain(model)
+        with pytest.raises(keras_wire.Unbuildable):
+            keras_wire.rebuild(info)
+
+
+@pytest.mark.parametrize("text", [
+    "not json", "[]", '{"class_name": "Functional", "module": "os", "config": {}}',
+    '{"class_name": "Dense", "module": "keras.layers", "registered_name": "evil>Dense", "config": {}}',
+    '{"class_name": "__import__", "module": null}',
+    "x" * (2**20 + 1),
+])
+def test_a_crafted_model_json_is_refused(text):
+    from helpers import keras_wire
+
+    with pytest.raises(keras_wire.Unbuildable):
+        keras_wire.rebuild({"json": text, "weights": []})

@@ -9,6 +9,7 @@ import pytest
 
 from helpers import checking
 from helpers.checking import CheckFailed
+from helpers.instructor.references import jazz as jazz_references
 from helpers.jazz import checks
 from helpers.notebook import setup
 from tests.mutate import assert_caught, mutant
@@ -242,7 +243,7 @@ def test_every_mistake_table_differs_from_the_right_answer():
     for kind in ("p ** T", "temperature ignored", "exp(p / T)", "not normalised"):
         assert not np.array_equal(E[f"sample_with_temperature/{kind}"][other],
                                   E["sample_with_temperature/indices"][other]), kind
-    for kind in checks.GEN_MISTAKES:  # each mistake shows in the first case at the latest
+    for kind in jazz_references.GEN_MISTAKES:  # each mistake shows in the first case at the latest
         key = "generate_with_context/0"
         assert not (np.array_equal(E[f"{key}/{kind}/ids"], E[f"{key}/ids"]) and
                     np.array_equal(E[f"{key}/{kind}/asked"], E[f"{key}/asked"])), kind
@@ -271,9 +272,11 @@ def test_probes_return_plain_values_only():
         return value is None or isinstance(value, (bool, int, float, str))
 
     Tx = checks.DJ_CASES[0][0]
-    assert plain(checks.probe_djmodel(graded.djmodel, Tx, *checks.dj_inputs(0)))
+    built = checks.probe_djmodel(graded.djmodel, Tx, checks.dj_inputs(0)[0], checks.toy_names(1))
+    assert plain(built) and set(built) == {"type", "kind", "json", "weights"}
     Ty = checks.INF_CASES[0][0]
-    assert plain(checks.probe_music_inference_model(graded.music_inference_model, Ty, *checks.inf_inputs(0)))
+    assert plain(checks.probe_music_inference_model(graded.music_inference_model, Ty,
+                                                    checks.inf_inputs(0)[0], checks.toy_names(2)))
     assert plain(checks.probe_predict_and_sample(graded.predict_and_sample, *checks.ps_inputs(0)))
     assert plain(checks.probe_generate_with_context(graded.generate_with_context, *checks.gen_inputs(0)))
 
@@ -284,7 +287,7 @@ def test_fresh_inputs_with_live_references_still_pass_and_still_catch(capsys):
 
     def references(module):
         if module not in live:
-            live[module] = checks.expected(graded)
+            live[module] = jazz_references.expected(graded)
         return live[module]
 
     with checking.session((987,), references):

@@ -1,20 +1,20 @@
-"""Checks for notebook 3, Emojify (``helpers/instructor/graded/emojify.py`` holds the reference).
+"""Checks for notebook 3, Emojify (the references: ``helpers.instructor.references.emojify``).
 
 The checks use a tiny made-up vocabulary (a few words with 4-dimensional vectors) so that
 they run in well under a second and every number can be worked out by hand.
 
 Grading contract: random inputs come from :func:`helpers.checking.rng`, reference values from
-:func:`helpers.checking.expected_arrays` (computed by :func:`expected` with the reference
-solutions), and what the learner's code *builds* (a Keras layer or model) is looked at only
-inside the ``probe_*`` functions below, which return plain values.
+:func:`helpers.checking.expected_arrays`, and what the learner's code *builds* (a Keras layer
+or model) leaves the probes of ``probes.py`` only as plain values (its JSON and weights,
+``helpers.keras_wire``); the checks rebuild it on their side and inspect that copy.
 """
-import contextlib
-import io
 
 import numpy as np
 
+from .. import keras_wire
+from .probes import probe_Emojify_V2, probe_embedding_layer, probe_model
 from ..checking import REGISTRY, CheckFailed, NotImplementedYet, Report, exercise, expected_arrays, \
-    learner_function, rng
+    learner_function, quote, rng
 
 MODULE = "emojify"
 POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,
@@ -26,10 +26,12 @@ N_CLASSES = 5
 
 
 def tiny_vocabulary(dim: int = DIM):
-    """``(word_to_vec_map, word_to_index)``: WORDS with random vectors, indices 1..len(WORDS)."""
+    """``(word_to_vec_map, word_to_index)``: WORDS with random vectors, and the indices
+    1..len(WORDS) in a random order (both drawn afresh when grading)."""
     vectors = np.round(rng(7).standard_normal((len(WORDS), dim)), 3)
     word_to_vec_map = {w: vectors[i] for i, w in enumerate(WORDS)}
-    word_to_index = {w: i + 1 for i, w in enumerate(WORDS)}
+    order = rng(8).permutation(len(WORDS)) + 1
+    word_to_index = {w: int(order[i]) for i, w in enumerate(WORDS)}
     return word_to_vec_map, word_to_index
 
 
@@ -45,23 +47,6 @@ ONE_STEP_LABELS = np.array([0, 1, 2, 3, 4])
 INDEX_SENTENCES = np.array(["I love you", "pizza", "you LOVE zzz pizza"])
 V2_LEN = 6
 V2_BATCH = np.array([[1, 2, 3, 0, 0, 0], [4, 0, 0, 0, 0, 0]])
-
-
-def expected(graded) -> dict:
-    w2v, w2i = tiny_vocabulary()
-    ref = {}
-    for k, s in enumerate(SENTENCES):
-        ref[f"sentence_to_avg/{k}"] = graded.sentence_to_avg(s, w2v)
-    with contextlib.redirect_stdout(io.StringIO()):
-        runs = {"init": (SENTENCES[:5], LABELS[:5], 0.0, 1), "step": (ONE_STEP, ONE_STEP_LABELS, 0.1, 1),
-                "m8_it1": (SENTENCES, LABELS, 0.1, 1), "m8_it3": (SENTENCES, LABELS, 0.1, 3)}
-        for key, (X, Y, lr, iters) in runs.items():
-            pred, W, b = graded.model(X, Y, w2v, learning_rate=lr, num_iterations=iters)
-            ref[f"model/{key}/W"], ref[f"model/{key}/b"], ref[f"model/{key}/pred"] = W, b, pred
-    ref["sentences_to_indices/X"] = graded.sentences_to_indices(INDEX_SENTENCES, w2i, 5)
-    ref["pretrained_embedding_layer/matrix"] = graded.pretrained_embedding_layer(w2v, w2i).get_weights()[0]
-    ref["Emojify_V2/count_params"] = np.array(graded.Emojify_V2((V2_LEN,), w2v, w2i).count_params())
-    return ref
 
 
 # ---------------------------------------------------------------- sentence_to_avg
@@ -92,18 +77,6 @@ def check_sentence_to_avg(fn, report):
 
 
 # ---------------------------------------------------------------- model
-
-def probe_model(fn, X, Y, word_to_vec_map, learning_rate, num_iterations):
-    """Train with the learner's ``model``; what it returns (as arrays) and what it printed."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        result = fn(np.asarray(X), np.asarray(Y), word_to_vec_map, learning_rate=learning_rate,
-                    num_iterations=num_iterations)
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        return {"returned": type(result).__name__, "printed": out.getvalue()}
-    pred, W, b = (np.asarray(r, dtype=float) for r in result)
-    return {"returned": "3 values", "pred": pred, "W": W, "b": b, "printed": out.getvalue()}
-
 
 def _trained(report, fn, X, Y, learning_rate, num_iterations, first=False):
     w2v, _ = tiny_vocabulary()
@@ -187,15 +160,6 @@ def check_model(fn, report):
 
 # ---------------------------------------------------------------- sentences_to_indices
 
-def _case_sensitive_rows(sentences, word_to_index, max_len):
-    """What a version that forgets ``.lower()`` returns (to recognise that mistake)."""
-    rows = np.zeros((len(sentences), max_len))
-    for i, s in enumerate(sentences):
-        known = [word_to_index[w] for w in s.split() if w in word_to_index]
-        rows[i, :len(known)] = known
-    return rows
-
-
 @exercise("sentences_to_indices", POINTS["sentences_to_indices"])
 def check_sentences_to_indices(fn, report):
     _, w2i = tiny_vocabulary()
@@ -208,7 +172,8 @@ def check_sentences_to_indices(fn, report):
                    and np.array_equal(got, np.round(got)), "the indices are whole numbers",
                    f"the indices should be whole numbers (got {got.dtype} values like "
                    f"{got.ravel()[:3]}): X_indices = np.zeros((m, max_len), dtype=np.int32).")
-    if not np.array_equal(got, want) and np.array_equal(got, _case_sensitive_rows(INDEX_SENTENCES, w2i, 5)):
+    if not np.array_equal(got, want) and np.array_equal(
+            got, expected_arrays(MODULE)["sentences_to_indices/case sensitive"]):
         report.fail("'I' and 'LOVE' were skipped as unknown words: word_to_index holds lower-case "
                     "words, so lower-case each sentence (sentence.lower()) before splitting it.")
     report.require(np.array_equal(got[:2], want[:2]), "known words get their index, padding is 0",
@@ -224,12 +189,18 @@ def check_sentences_to_indices(fn, report):
 
 # ---------------------------------------------------------------- pretrained_embedding_layer
 
-def probe_embedding_layer(fn, word_to_vec_map, word_to_index):
-    """Build the learner's embedding layer; its kind, settings and matrix as plain values."""
+def inspect_embedding_layer(got) -> dict:
+    """The layer's kind, settings and matrix, read from a copy rebuilt here."""
     import keras
 
-    layer = fn(word_to_vec_map, word_to_index)
-    info = {"type": type(layer).__name__, "is_embedding": isinstance(layer, keras.layers.Embedding)}
+    info = {"type": got.get("type", "?") if isinstance(got, dict) else "?", "is_embedding": False}
+    if not isinstance(got, dict) or ("json" not in got and "not_json" not in got):
+        return info
+    try:
+        layer = keras_wire.rebuild(got)
+    except keras_wire.Unbuildable as err:
+        return {**info, "unbuildable": got.get("not_json") or str(err)}
+    info = {"type": type(layer).__name__, "is_embedding": type(layer) is keras.layers.Embedding}
     if info["is_embedding"]:
         weights = layer.get_weights() if layer.built else []
         info.update(input_dim=int(layer.input_dim), output_dim=int(layer.output_dim),
@@ -244,7 +215,10 @@ def probe_embedding_layer(fn, word_to_vec_map, word_to_index):
 def check_pretrained_embedding_layer(fn, report):
     w2v, w2i = tiny_vocabulary()
     want = expected_arrays(MODULE)["pretrained_embedding_layer/matrix"]
-    layer = report.probe(probe_embedding_layer, fn, w2v, w2i)
+    layer = inspect_embedding_layer(report.probe(probe_embedding_layer, fn, w2v, w2i))
+    if "unbuildable" in layer:
+        report.fail(f"the layer cannot be rebuilt from its JSON ({layer['unbuildable']}): return "
+                    "a keras.layers.Embedding itself, not a subclass of it.")
     report.require(layer["is_embedding"], "it returns a keras Embedding layer",
                    f"return a keras.layers.Embedding, not {layer['type']}.")
     report.require(layer["input_dim"] == len(w2i) + 1 and layer["output_dim"] == DIM,
@@ -291,16 +265,30 @@ def _layer_info(layer) -> dict:
     return info
 
 
-def probe_Emojify_V2(fn, max_len, word_to_vec_map, word_to_index, batch):
-    """Build the learner's model; its layers, shapes and predictions as plain values.
+def _predict(model, batch) -> np.ndarray:
+    """The model's outputs on ``batch`` (one direct call: no traced predict function)."""
+    from keras import ops
 
-    ``short`` are the predictions of a second model built for any length (``(None,)``), with the
-    first model's weights, on the batch cut to its first row's words: equal to ``probs[:1]`` when
-    the padding is masked.
+    return np.asarray(ops.convert_to_numpy(model(ops.convert_to_tensor(batch), training=False)),
+                      dtype=np.float64)
+
+
+def inspect_Emojify_V2(got, batch) -> dict:
+    """The model's layers, shapes and predictions, read from a copy rebuilt here.
+
+    ``short`` are the predictions of a second copy made for any length (its Input
+    ``(None, None)``), with the same weights, on the batch cut to its first row's words: equal
+    to ``probs[:1]`` when the padding is masked.
     """
     import keras
 
-    model = fn((max_len,), word_to_vec_map, word_to_index)
+    kind = got.get("type", "?") if isinstance(got, dict) else "?"
+    if not isinstance(got, dict) or ("json" not in got and "not_json" not in got):
+        return {"type": kind, "is_model": False}
+    try:
+        model = keras_wire.rebuild(got)
+    except keras_wire.Unbuildable as err:
+        return {"type": kind, "is_model": False, "unbuildable": got.get("not_json") or str(err)}
     info = {"type": type(model).__name__, "is_model": isinstance(model, keras.Model)}
     if not info["is_model"]:
         return info
@@ -310,11 +298,13 @@ def probe_Emojify_V2(fn, max_len, word_to_vec_map, word_to_index, batch):
     if len(info["output_shape"]) != 2:
         return info
     batch = np.asarray(batch)
-    info["probs"] = np.asarray(model.predict(batch, verbose=0), dtype=np.float64)
-    flexible = fn((None,), word_to_vec_map, word_to_index)
-    flexible.set_weights(model.get_weights())
-    length = int(np.count_nonzero(batch[0]))
-    info["short"] = np.asarray(flexible.predict(batch[:1, :length], verbose=0), dtype=np.float64)
+    info["probs"] = _predict(model, batch)
+    try:
+        flexible = keras_wire.rebuild(keras_wire.with_any_length(got))
+        length = int(np.count_nonzero(batch[0]))
+        info["short"] = _predict(flexible, batch[:1, :length])
+    except (keras_wire.Unbuildable, ValueError) as err:
+        info["short_error"] = str(err)[:200]
     return info
 
 
@@ -330,7 +320,7 @@ def _own_embedding_layer(fn, report):
         raise
     except CheckFailed as err:
         report.fail("the problem is in pretrained_embedding_layer, which Emojify_V2 uses: it does "
-                    f"not pass its own check yet ({err.hint}) Fix it and run its check first.")
+                    f"not pass its own check yet ({quote(err.hint)}) Fix it and run its check first.")
     return True
 
 
@@ -339,7 +329,10 @@ def check_Emojify_V2(fn, report):
     w2v, w2i = tiny_vocabulary()
     ref = expected_arrays(MODULE)
     own_layer_ok = _own_embedding_layer(fn, report)
-    model = report.probe(probe_Emojify_V2, fn, V2_LEN, w2v, w2i, V2_BATCH)
+    model = inspect_Emojify_V2(report.probe(probe_Emojify_V2, fn, V2_LEN, w2v, w2i), V2_BATCH)
+    if "unbuildable" in model:
+        report.fail(f"the model cannot be rebuilt from its JSON ({model['unbuildable']}): build it "
+                    "from Keras's own layers (no subclassed Model, custom layer or Lambda).")
     if own_layer_ok:
         report.ok("your pretrained_embedding_layer passes its check")
     report.require(model["is_model"], "it returns a keras Model",
@@ -390,6 +383,9 @@ def check_Emojify_V2(fn, report):
     report.require(probs.shape == (2, N_CLASSES) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
                    and np.all(probs >= 0), "the outputs are probabilities",
                    "apply a softmax at the end (Activation('softmax')).")
+    if "short" not in model:
+        report.fail("the model cannot read shorter sentences: build its layers from input_shape "
+                    "(do not fix max_len inside Emojify_V2).")
     report.close(model["short"], probs[:1], "padding does not change the prediction", atol=1e-5,
                  hint="the padding zeros must be masked: mask_zero=True in the Embedding, and no "
                       "layer between the Embedding and the LSTMs that drops the mask.")

@@ -8,7 +8,8 @@ Per notebook with a ``module`` (see ``helpers.instructor.course``) this produces
 - ``helpers/instructor/graded/<module>.py``: the ``# EXPORT`` cells and the graded cells, in order,
   with the solution markers dropped, under a "generated, do not edit" banner;
 - ``helpers/<module>/expected.npz``: reference outputs that the checks compare a
-  learner's function against, computed by ``helpers.<module>.checks.expected(graded)``;
+  learner's function against on the practice inputs, computed by
+  ``helpers.instructor.references.<module>.expected(graded)``;
 
 and, for the whole course, ``helpers/instructor/manifest.json`` (exercises and points per
 notebook), which the grader reads.
@@ -16,13 +17,14 @@ notebook), which the grader reads.
 import argparse
 import ast
 import importlib
+import importlib.util
 import json
 import sys
 import types
 
 import numpy as np
 
-from . import nbcells
+from . import nbcells, references
 from .course import NOTEBOOKS
 from ..paths import NOTEBOOKS as NB_DIR, ROOT
 
@@ -76,7 +78,7 @@ def load_source(module: str, text: str) -> types.ModuleType:
 # (entries near zero carry the rounding of larger terms). Measured between four float paths
 # (oneDNN on / off, OpenBLAS's default and Sandybridge kernels), references moved by up to 7
 # units (float64), 1.5 units (float32 results of Keras) and half a unit of a finite
-# difference's precision (a check module's PRECISION). ULPS leaves a margin of at least ten
+# difference's precision (a references module's PRECISION). ULPS leaves a margin of at least ten
 # and stays far below what the checks grade with, and what a changed solution line moves.
 ULPS = 64
 FLOAT32 = np.finfo(np.float32).eps
@@ -92,7 +94,7 @@ def computed_in_float32(array: np.ndarray) -> bool:
 
 def precision(key: str, array: np.ndarray, declared: dict) -> float:
     """The relative precision that computed ``array``: the first ``declared`` pattern found in
-    ``key`` (a check module's ``PRECISION``, for values computed with less precision than
+    ``key`` (a references module's ``PRECISION``, for values computed with less precision than
     their dtype, such as finite differences), else float32's or the dtype's machine epsilon."""
     for pattern, eps in declared.items():
         if pattern in key:
@@ -138,9 +140,9 @@ def stored_arrays(path) -> dict:
 
 
 def reference_arrays(module: str, text: str) -> dict:
-    """What ``helpers.<module>.checks.expected`` computes with the solutions in ``text``."""
-    checks = importlib.import_module(f"helpers.{module}.checks")
-    return checks.expected(load_source(module, text))
+    """What ``helpers.instructor.references.<module>.expected`` computes with the solutions in
+    ``text``."""
+    return references.expected(module, load_source(module, text))
 
 
 def run(check: bool) -> list[str]:
@@ -161,10 +163,10 @@ def run(check: bool) -> list[str]:
         checks = importlib.import_module(f"helpers.{nb.module}.checks")
         points = getattr(checks, "POINTS", {})
         manifest[nb.file] = [{"name": n, "points": points.get(n, DEFAULT_POINTS)} for n in names]
-        if hasattr(checks, "expected"):
+        if importlib.util.find_spec(f"helpers.instructor.references.{nb.module}") is not None:
             arrays = reference_arrays(nb.module, text)
             npz = ROOT / "helpers" / nb.module / "expected.npz"
-            declared = getattr(checks, "PRECISION", {})
+            declared = getattr(references.module_of(nb.module), "PRECISION", {})
             differences = array_changes(stored_arrays(npz), arrays, declared) if npz.exists() else ["missing"]
             if differences:
                 shown = "; ".join(differences[:3]) + (" ..." if len(differences) > 3 else "")

@@ -1,9 +1,10 @@
 """Checks for notebook 2, "Improvise a Jazz Solo with an LSTM Network".
 
 The grading contract: every input comes from :func:`helpers.checking.rng`; reference values
-come from :func:`expected` (stored by ``helpers.instructor.export``, or computed live by the
-grader); whatever the learner's code *builds* (a Keras model) is looked at only inside a
-``probe_*`` function, which returns plain values (numbers, strings, arrays, dicts).
+come from ``helpers.instructor.references.jazz`` (stored as practice values by ``make export``,
+or computed afresh by the grader); the learner's functions are called through the probes of
+``probes.py``, which return their raw results as plain values (a model as its JSON and
+weights, rebuilt and run here by :func:`inspect_model`).
 
 When a value is off, a check compares it with what the typical mistakes give (``mistakes``
 arrays, computed here in numpy from the same inputs) and names the mistake that fits.
@@ -15,28 +16,21 @@ import re
 
 import numpy as np
 
-from ..checking import CheckFailed, describe_crash, exercise, expected_arrays, rng
+from .. import keras_wire
+from .probes import (_layers, probe_djmodel, probe_generate_with_context,
+                     probe_music_inference_model, probe_note_to_value, probe_predict_and_sample)
+from ..checking import CheckFailed, exercise, expected_arrays, quote, rng
 
 MODULE = "jazz"
 POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10,
           "predict_and_sample": 10, "sample_with_temperature": 10, "generate_with_context": 10}
 
-# (pitch, prev_pitch, duration, chord symbol): slots, every contour and its boundaries.
-NOTE_CASES = (
-    (62, 60, 6, "Bb7"),    # D over Bb7: the third, up 2
-    (58, 62, 12, "Bb7"),   # root, down 4
-    (65, 65, 3, "Bb7"),    # fifth, same pitch
-    (68, 56, 4, "Bb7"),    # seventh, exactly an octave up: "+"
-    (56, 68, 6, "Bb7"),    # an octave down: "-"
-    (80, 60, 8, "C-7"),    # up 20: "++"
-    (60, 84, 9, "C-7"),    # down 24: "--"
-    (84, 60, 2, "C-7"),    # up exactly 24: "++"
-    (73, 60, 1, "C-7"),    # up 13: "++" (C#, T1 over C-7)
-    (61, 62, 18, "Ebj7"),  # Db over Ebj7: T7, down 1
-    (63, 60, 24, "C-7b5"), # the third of a half-diminished chord
-    (66, 67, 36, "C-7b5"), # its fifth (Gb)
-    (64, 64, 48, "F7"),    # E over F7: T8 (major seventh), same pitch
-)
+# The test notes: the jump from the previous note (every contour and its boundaries) and the
+# chord's quality are fixed; the pitches, roots and durations are drawn by note_cases().
+NOTE_JUMPS = (2, -4, 0, 12, -12, 20, -24, 24, 13, -1, 3, -1, 0)
+NOTE_QUALITIES = ("7", "7", "7", "7", "7", "-7", "-7", "-7", "-7", "j7", "-7b5", "-7b5", "7")
+NOTE_ROOTS = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+NOTE_DURATIONS = (1, 2, 3, 4, 6, 8, 9, 12, 18, 24, 36, 48)
 
 DJ_CASES = ((4, 7, 5, 3), (1, 6, 3, 1), (5, 8, 4, 2))   # (Tx, n_values, n_a, m)
 INF_CASES = ((6, 7, 5, 2), (1, 5, 4, 1), (8, 9, 6, 3))  # (Ty, n_values, n_a, m)
@@ -46,6 +40,17 @@ N_DRAWS = 24                                             # probability vectors p
 GEN_CASES = ((9, 4, 3, 60), (6, 3, 2, 13), (11, 5, 4, 100))  # (n_values, n_a, n_context, total_steps)
 GEN_DURATIONS = (0, 3, 6, 12, 6, 4, 24, 2, 8, 9, 18)   # steps of value i (0 = <unk>)
 KERAS3_TF = "KerasTensor cannot be used as input to a TensorFlow function"
+
+
+def note_cases() -> list:
+    """``[pitch, prev_pitch, duration, chord symbol]`` per test note (drawn afresh when grading)."""
+    g = rng(61)
+    cases = []
+    for jump, quality in zip(NOTE_JUMPS, NOTE_QUALITIES):
+        prev = int(g.integers(50, 76))
+        symbol = NOTE_ROOTS[int(g.integers(12))] + quality
+        cases.append([prev + jump, prev, int(g.choice(NOTE_DURATIONS)), symbol])
+    return cases
 
 
 def refs() -> dict:
@@ -65,8 +70,8 @@ def _crash_hint(report, name: str, crash: str, hints) -> None:
     crash = crash.strip().split("\n")[0]
     for pattern, hint in hints:
         if re.search(pattern, crash):
-            report.fail(f"calling {name} raised {crash}. {hint}")
-    report.fail(f"calling {name} raised {crash}")
+            report.fail(f"calling {name} raised {quote(crash)}. {hint}")
+    report.fail(f"calling {name} raised {quote(crash)}")
 
 
 # ----------------------------------------------------------------- inputs (plain arrays)
@@ -118,7 +123,8 @@ def temperature_inputs():
     return probs, temps, u
 
 
-def gen_inputs(index: int):
+def gen_raw_inputs(index: int):
+    """:func:`gen_inputs` with ``total`` as drawn (before it is moved onto a value's end)."""
     n_values, n_a, n_context, total = GEN_CASES[index]
     g = rng(51, index)
     weights = [g.normal(0, scale, s).astype("float64") for scale, s in
@@ -127,98 +133,24 @@ def gen_inputs(index: int):
     table = g.normal(0, 1.0, (48, n_context))  # the context of each position in the bar
     durations = np.array(GEN_DURATIONS[:n_values], dtype=np.int64)
     first_id = int(g.integers(1, n_values))
-    # end the solo exactly where a value of the reference path would start (a boundary case)
-    path = reference_generation(weights, table, durations, first_id, 10 * total)["ids"]
-    ends = np.cumsum(durations[path.astype(int)])
-    total = int(ends[np.argmin(np.abs(ends - total))])
     return weights, table, durations, first_id, total
 
 
-# ----------------------------------------------------------------- numpy references
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def np_lstm_step(x, a, c, weights):
-    """One Keras LSTM step in numpy: x (m, n_values), a, c (m, n_a) -> (a_next, c_next, probs)."""
-    kernel, recurrent, bias, W, b = (np.asarray(w, dtype=np.float64) for w in weights)
-    i, f, g, o = np.split(x @ kernel + a @ recurrent + bias, 4, axis=-1)
-    c_next = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    a_next = _sigmoid(o) * np.tanh(c_next)
-    z = a_next @ W + b
-    p = np.exp(z - z.max(-1, keepdims=True))
-    return a_next, c_next, p / p.sum(-1, keepdims=True)
+def gen_inputs(index: int):
+    """The solo ends exactly where a value of the right path starts (a boundary case): that
+    ``total`` comes with the reference values."""
+    weights, table, durations, first_id, _ = gen_raw_inputs(index)
+    total = int(refs()[f"generate_with_context/{index}/total"])
+    return weights, table, durations, first_id, total
 
 
-def dj_mistakes(weights, X, a0, c0) -> dict:
-    """Stacked (Tx, m, n_values) predictions of the typical mistakes of djmodel."""
-    W, b = (np.asarray(w, dtype=np.float64) for w in weights[3:])
-    out = {}
-    for kind in ("densor(c)", "states not carried", "last step only"):
-        a, c, preds = a0.astype(float), c0.astype(float), []
-        for t in range(X.shape[1]):
-            start = (a0, c0) if kind == "states not carried" else (a, c)
-            a, c, p = np_lstm_step(X[:, t], *start, weights)
-            if kind == "densor(c)":
-                z = c @ W + b
-                p = np.exp(z - z.max(-1, keepdims=True))
-                p /= p.sum(-1, keepdims=True)
-            preds.append(p)
-        out[kind] = np.stack(preds)
-    return out
+# ----------------------------------------------------------------- what a built model is (checker side)
 
-
-def inf_paths(weights, x0, a0, c0, Ty) -> dict:
-    """(probs (Ty, m, n_values)) of the correct greedy loop and of its typical mistakes."""
-    n_values = x0.shape[-1]
-    out = {}
-    for kind in ("greedy", "feeds back probabilities", "always x0", "states not carried"):
-        x, a, c, probs = x0[:, 0].astype(float), a0.astype(float), c0.astype(float), []
-        for _ in range(Ty):
-            start = (a0, c0) if kind == "states not carried" else (a, c)
-            a, c, p = np_lstm_step(x, *start, weights)
-            probs.append(p)
-            if kind == "feeds back probabilities":
-                x = p
-            elif kind != "always x0":
-                x = np.eye(n_values)[p.argmax(-1)]
-        out[kind] = np.stack(probs)
-    return out
-
-
-def temperature_mistakes(probs, temps, u) -> dict:
-    """Indices (k,) that the typical mistakes of sample_with_temperature give (-1: crash)."""
-    def pick(p):
-        c = np.cumsum(p)
-        i = int(np.searchsorted(c, u_i, side="right"))
-        return i if i < len(p) else -1
-    out = {k: [] for k in ("p ** T", "temperature ignored", "exp(p / T)", "not normalised")}
-    for p, t, u_i in zip(probs, temps, u):
-        safe = t if t > 0 else 1e-3
-        out["p ** T"].append(pick(p ** t / (p ** t).sum()) if t > 0 else int(np.argmax(p)))
-        out["temperature ignored"].append(pick(p))
-        e = np.exp(p / safe - (p / safe).max())
-        out["exp(p / T)"].append(pick(e / e.sum()))
-        out["not normalised"].append(pick(p ** (1 / safe)) if t > 0 else int(np.argmax(p)))
-    return {k: np.array(v) for k, v in out.items()}
-
-
-# ----------------------------------------------------------------- probes (learner side)
-
-def _layers(weights):
-    """Shared toy layers (LSTM_cell, densor, reshaper) carrying plain ``weights``."""
-    from keras import layers
-    from .classic import LSTM
-    n_values, n_a = weights[0].shape[0], weights[1].shape[0]
-    LSTM_cell = LSTM(n_a, return_state=True)
-    densor = layers.Dense(n_values, activation="softmax")
-    reshaper = layers.Reshape((1, n_values))
-    LSTM_cell.build((None, 1, n_values))
-    densor.build((None, n_a))
-    LSTM_cell.set_weights(weights[:3])
-    densor.set_weights(weights[3:])
-    return LSTM_cell, densor, reshaper
+def toy_names(*key: int) -> list:
+    """Names for the toy LSTM_cell and densor (drawn afresh when grading): a model that holds
+    layers of these names uses the layers it was given."""
+    tag = "".join(f"{v:x}" for v in rng(*key).integers(0, 16, 8))
+    return [f"LSTM_cell_{tag}", f"densor_{tag}"]
 
 
 def _toy_layers(n_values: int, n_a: int, seed: int):
@@ -232,222 +164,53 @@ def _stack(out) -> np.ndarray:
     return np.stack([np.asarray(ops.convert_to_numpy(o), dtype=float) for o in out])
 
 
-def _describe_model(model, layers) -> dict:
+def inspect_model(got: dict, weights, names, inputs, key: str) -> dict:
+    """What the checks need of a built model, found on a copy rebuilt HERE from its plain
+    values (never the learner's object): inputs, outputs, the layers holding weights, and its
+    outputs on ``inputs`` (under ``key``) with the toy ``weights`` put into its LSTM and Dense.
+    ``{"unbuildable": why}`` when the copy cannot be rebuilt from Keras's own classes."""
+    if "crash" in got or "json" not in got:
+        return got if "crash" in got else {"is_model": False, "type": got.get("type", "?"),
+                                            **({"unbuildable": got["not_json"]} if "not_json" in got else {})}
+    try:
+        model = keras_wire.rebuild(got)
+    except keras_wire.Unbuildable as err:
+        return {"unbuildable": str(err)}
     import keras
+    from keras import ops
     if not isinstance(model, keras.Model):
         return {"is_model": False, "type": type(model).__name__}
-    own = {id(w) for layer in layers for w in layer.weights}
-    return {"is_model": True,
-            "inputs": [list(t.shape) for t in model.inputs],
-            "n_outputs": len(model.outputs),
-            "n_params": int(model.count_params()),
-            "shares_layers": all(layer in model.layers for layer in layers),
-            "foreign_weights": sum(1 for w in model.weights if id(w) not in own)}
-
-
-def _probe_built(build, layers, inputs, key: str) -> dict:
-    """Call ``build()`` (the learner's function on toy ``layers``), describe the model it returns
-    and store its outputs on ``inputs`` under ``key``; a crash is kept as its one-line text."""
-    from keras import ops
+    held = keras_wire.weighted_layers(model)
+    kinds = sorted(kind for kind, _ in held)
+    info = {"is_model": True, "inputs": [list(t.shape) for t in model.inputs],
+            "n_outputs": len(model.outputs), "n_params": int(model.count_params()),
+            "shares_layers": kinds == ["Dense", "LSTM"]
+                             and sorted(layer.name for _, layer in held) == sorted(names),
+            "foreign_weights": sum(len(layer.weights) for kind, layer in held
+                                   if kind not in ("LSTM", "Dense")) + max(0, len(held) - 2)}
+    if not info["shares_layers"]:
+        return info
     try:
-        model = build()
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    info = _describe_model(model, layers[:2])
-    if info["is_model"]:
-        try:
-            info[key] = _stack(model([ops.convert_to_tensor(v) for v in inputs]))
-        except Exception as err:
-            info["crash_run"] = describe_crash(err)
+        layers = dict(held)
+        layers["LSTM"].set_weights(list(weights[:3]))
+        layers["Dense"].set_weights(list(weights[3:]))
+        info[key] = _stack(model([ops.convert_to_tensor(v) for v in inputs]))
+    except Exception as err:  # noqa: BLE001 - a model whose layers do not fit the toy weights
+        info["crash_run"] = " ".join(f"{type(err).__name__}: {err}".split())[:300]
     return info
 
 
-def probe_djmodel(fn, Tx, weights, X, a0, c0) -> dict:
-    """Build ``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers and run it on X, a0, c0."""
-    layers = _layers(weights)
-    return _probe_built(lambda: fn(Tx, *layers), layers, (X, a0, c0), "pred")
-
-
-def probe_music_inference_model(fn, Ty, weights, x0, a0, c0) -> dict:
-    """Build ``fn(LSTM_cell, densor, Ty=Ty)`` on toy layers and run it on x0, a0, c0."""
-    layers = _layers(weights)
-    return _probe_built(lambda: fn(layers[0], layers[1], Ty=Ty), layers, (x0, a0, c0), "out")
-
-
-def toy_inference_model(weights, n_a: int = 3):
-    """A small model shaped like an inference model: inputs x0 (1, n_values), a0, c0 (n_a,);
-    one softmax output per matrix in ``weights``, each fed the previous one."""
-    import keras
-    n_values = weights[0].shape[1]
-    x0 = keras.Input((1, n_values))
-    a0, c0 = keras.Input((n_a,)), keras.Input((n_a,))
-    h = keras.layers.Concatenate()([keras.layers.Flatten()(x0), a0, c0])
-    outs = []
-    for w in weights:
-        dense = keras.layers.Dense(n_values, activation="softmax", use_bias=False)
-        out = dense(h)
-        dense.set_weights([w])
-        outs.append(out)
-        h = keras.layers.Concatenate()([out, a0, c0])
-    return keras.Model([x0, a0, c0], outs)
-
-
-def probe_predict_and_sample(fn, weights, x0, a0, c0) -> dict:
-    """``fn(model, x0, a0, c0)`` on a toy inference model; plain results and indices."""
-    model = toy_inference_model(weights, a0.shape[1])
-    try:
-        out = fn(model, x0, a0, c0)
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        return {"not_pair": type(out).__name__}
-    try:
-        return {"results": np.asarray(out[0], dtype=float), "indices": np.asarray(out[1], dtype=float)}
-    except (TypeError, ValueError) as err:
-        return {"crash": describe_crash(err)}
-
-
-class _ToyStep:
-    """A tiny recurrent model in numpy: (x_id, context, state) -> (probs, state); records calls."""
-
-    def __init__(self, weights):
-        self.Wx, self.Wa, self.b, self.Wy, self.by = weights
-        self.n_values = self.Wy.shape[1]
-        self.calls = []
-
-    def __call__(self, x_id, context, state):
-        x = np.zeros(self.n_values)
-        x[int(x_id)] = 1
-        a = np.zeros(self.Wa.shape[0]) if state is None else np.asarray(state, dtype=float)
-        a = np.tanh(np.concatenate([x, np.asarray(context, dtype=float)]) @ self.Wx + a @ self.Wa + self.b)
-        z = a @ self.Wy + self.by
-        z[0] = -np.inf
-        p = np.exp(z - z.max())
-        self.calls.append(int(x_id))
-        return p / p.sum(), a
-
-
-def probe_generate_with_context(fn, weights, table, durations, first_id, total) -> dict:
-    """Run ``fn`` with a toy step function and a toy context (rows of ``table`` by position in
-    the bar); return the ids and the ``(step, prev_step)`` pairs whose context was asked for."""
-    step = _ToyStep(weights)
-    asked = []
-
-    def context_at(position, prev_position):
-        asked.append((int(position), -1 if prev_position is None else int(prev_position)))
-        prev = table[0] if prev_position is None else table[int(prev_position) % len(table)]
-        return table[int(position) % len(table)] + 0.5 * prev
-
-    def choose(probs):
-        return int(np.argmax(probs))
-
-    try:
-        ids = fn(step, context_at, durations.copy(), first_id, total, choose)
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return {"crash": describe_crash(err)}
-    try:
-        ids = np.asarray(ids, dtype=float).ravel()
-    except (TypeError, ValueError):
-        return {"not_ids": type(ids).__name__}
-    return {"ids": ids, "asked": np.array(asked, dtype=float).reshape(-1, 2),
-            "fed": np.array(step.calls, dtype=float)}
-
-
-def reference_generation(weights, table, durations, first_id, total, mistake=None) -> dict:
-    """The ids and asked ``(step, prev_step)`` of the correct loop (or of one typical mistake)."""
-    step = _ToyStep(weights)
-    ids, asked, state, onset = [first_id], [], None, 0
-    while len(ids) <= 10 * total:
-        position = onset + int(durations[ids[-1]])
-        if position >= total if mistake != "stops late" else position > total:
-            break
-        where = onset if mistake == "context before the duration" else position
-        prev = position if mistake == "prev_step is the new step" else onset
-        asked.append((where, prev))
-        context = table[where % len(table)] + 0.5 * table[prev % len(table)]
-        x = ids[0] if mistake == "feeds the first value" else ids[-1]
-        probs, new_state = step(x, context, state)
-        state = None if mistake == "state not carried" else new_state
-        ids.append(int(np.argmax(probs)))
-        onset = int(position)
-    return {"ids": np.array(ids, dtype=float), "asked": np.array(asked, dtype=float).reshape(-1, 2)}
-
-
-GEN_MISTAKES = ("context before the duration", "prev_step is the new step", "state not carried",
-                "feeds the first value", "stops late")
-
-
-# ----------------------------------------------------------------- reference values
-
-def _chord(symbol):
-    from .music import parse_chord
-    return parse_chord(symbol)
-
-
-def probe_note_to_value(fn, cases) -> list:
-    """``fn(pitch, prev_pitch, duration, chord)`` for each case ``(pitch, prev, duration,
-    symbol)``, the chord parsed here (a Chord is not a plain value); what comes back is shown
-    as text unless it is a string."""
-    out = []
-    for p, q, d, symbol in cases:
-        value = fn(int(p), int(q), int(d), _chord(symbol))
-        out.append(value if isinstance(value, str) else f"<{type(value).__name__}>")
-    return out
-
-
-def _note_values(fn):
-    return probe_note_to_value(fn, [list(c) for c in NOTE_CASES])
-
-
-def expected(graded) -> dict:
-    E = {"note_to_value/values": np.array(_note_values(graded.note_to_value))}
-    for index, (Tx, *_rest) in enumerate(DJ_CASES):
-        weights, X, a0, c0 = dj_inputs(index)
-        E[f"djmodel/{index}/pred"] = probe_djmodel(graded.djmodel, Tx, weights, X, a0, c0)["pred"]
-        for kind, pred in dj_mistakes(weights, X, a0, c0).items():
-            E[f"djmodel/{index}/{kind}"] = pred
-    for index, (Ty, *_rest) in enumerate(INF_CASES):
-        weights, x0, a0, c0 = inf_inputs(index)
-        out = probe_music_inference_model(graded.music_inference_model, Ty, weights, x0, a0, c0)["out"]
-        E[f"music_inference_model/{index}/ids"] = out.argmax(-1)
-        for kind, probs in inf_paths(weights, x0, a0, c0, Ty).items():
-            E[f"music_inference_model/{index}/{kind}"] = probs
-    for index in range(len(PS_CASES)):
-        got = probe_predict_and_sample(graded.predict_and_sample, *ps_inputs(index))
-        E[f"predict_and_sample/{index}/indices"] = got["indices"]
-    probs, temps, u = temperature_inputs()
-    E["sample_with_temperature/indices"] = np.array(
-        [graded.sample_with_temperature(p, t, v) for p, t, v in zip(probs, temps, u)])
-    for kind, ids in temperature_mistakes(probs, temps, u).items():
-        E[f"sample_with_temperature/{kind}"] = ids
-    for index in range(len(GEN_CASES)):
-        inputs = gen_inputs(index)
-        got = probe_generate_with_context(graded.generate_with_context, *inputs)
-        E[f"generate_with_context/{index}/ids"] = got["ids"]
-        E[f"generate_with_context/{index}/asked"] = got["asked"]
-        for kind in GEN_MISTAKES:
-            ref = reference_generation(*inputs, mistake=kind)
-            E[f"generate_with_context/{index}/{kind}/ids"] = ref["ids"]
-            E[f"generate_with_context/{index}/{kind}/asked"] = ref["asked"]
-    return E
-
-
-# ----------------------------------------------------------------- checks
-
 @exercise("note_to_value")
 def check_note_to_value(fn, report):
-    got = report.probe(probe_note_to_value, fn, [list(c) for c in NOTE_CASES])
+    cases = note_cases()
+    got = report.probe(probe_note_to_value, fn, cases)
+    if not (isinstance(got, list) and len(got) == len(cases) and all(isinstance(v, str) for v in got)):
+        report.fail("no list of values came back from note_to_value's probe")
     want = [str(v) for v in refs()["note_to_value/values"]]
     report.require(not any(v.startswith("<") for v in got), "returns strings",
                    "note_to_value must return a string such as '3:+:6' (use format_value), "
                    f"not {next((v for v in got if v.startswith('<')), '')}")
-    for (pitch, prev, duration, symbol), g, w in zip(NOTE_CASES, got, want):
+    for (pitch, prev, duration, symbol), g, w in zip(cases, got, want):
         g_slot, g_contour = g.split(":")[:2] if g.count(":") == 2 else (g, "")
         w_slot, w_contour = w.split(":")[:2]
         if g_slot != w_slot:
@@ -460,7 +223,7 @@ def check_note_to_value(fn, report):
                         "(an octave included), '++'/'--' 13 to 24, '=' no jump")
         if g != w:
             report.fail(f"expected {w!r} for pitch {pitch} after {prev} over {symbol}, got {g!r}")
-    report.ok(f"the {len(NOTE_CASES)} test notes get the right slot, contour and duration")
+    report.ok(f"the {len(cases)} test notes get the right slot, contour and duration")
 
 
 def _require_model(report, name: str, got: dict, crashes, first: str, shape: tuple, symbolic: str,
@@ -468,6 +231,10 @@ def _require_model(report, name: str, got: dict, crashes, first: str, shape: tup
     """What a probe saw of a built model: no crash, a keras.Model, inputs [first, a0, c0]."""
     if "crash" in got or "crash_run" in got:
         _crash_hint(report, name, got.get("crash") or got["crash_run"], crashes)
+    if "unbuildable" in got:
+        report.fail(f"the model {name} returns cannot be rebuilt from its JSON ({got['unbuildable']}): "
+                    "build it from Keras's own layers and keras.ops only (no subclassed Model, "
+                    "custom layer or Lambda)")
     report.require(got["is_model"], "returns a keras.Model",
                    f"{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), "
                    f"not a {got.get('type')}")
@@ -494,7 +261,9 @@ def check_djmodel(fn, report):
     E = refs()
     for index, (Tx, n_values, n_a, m) in enumerate(DJ_CASES):
         weights, X, a0, c0 = dj_inputs(index)
-        got = report.probe(probe_djmodel, fn, Tx, weights, X, a0, c0)
+        names = toy_names(13, index)
+        got = inspect_model(report.probe(probe_djmodel, fn, Tx, weights, names), weights, names,
+                            (X, a0, c0), "pred")
         _require_model(report, "djmodel", got, DJ_CRASHES, "X", (None, Tx, n_values), "(None, Tx, n_values)", n_a)
         if got["n_outputs"] == 1 and Tx > 1:
             report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to the "
@@ -541,7 +310,9 @@ def check_music_inference_model(fn, report):
     E = refs()
     for index, (Ty, n_values, n_a, m) in enumerate(INF_CASES):
         weights, x0, a0, c0 = inf_inputs(index)
-        got = report.probe(probe_music_inference_model, fn, Ty, weights, x0, a0, c0)
+        names = toy_names(23, index)
+        got = inspect_model(report.probe(probe_music_inference_model, fn, Ty, weights, names),
+                            weights, names, (x0, a0, c0), "out")
         _require_model(report, "music_inference_model", got, INF_CRASHES, "x0", (None, 1, n_values),
                        "(None, 1, n_values)", n_a)
         report.require(got["n_outputs"] == Ty, f"Ty = {Ty} outputs",

@@ -2,7 +2,7 @@
 
 Every check runs the learner's function on inputs drawn here with fixed seeds (several sizes,
 including m = 1 and T_x = 1) and compares with reference values that ``helpers.instructor.export`` stores
-in ``expected/step_by_step.npz`` (see :func:`expected`). When a value is off, the check tries
+in ``helpers/step_by_step/expected.npz`` (``helpers.instructor.references.step_by_step``). When a value is off, the check tries
 to name the mistake: it compares with the reference computed without a bias, with the halves of
 ``concat`` swapped, with a gate forced open, it looks at value ranges, at which time steps are
 right, and it re-runs backward functions on a cache whose tanh outputs are zero (where the sign
@@ -10,7 +10,7 @@ of the tanh derivative cannot matter).
 """
 import numpy as np
 
-from .rnn_utils import gru_parameters, lstm_parameters, numerical_gradient, rnn_parameters
+from .rnn_utils import gru_parameters, lstm_parameters, rnn_parameters
 from ..checking import exercise, expected_arrays, rng as input_rng
 
 MODULE = "step_by_step"
@@ -34,11 +34,6 @@ GRAD_KEYS = {
     "gru": ("dWz", "dWr", "dWh", "dbz", "dbr", "dbh"),
 }
 ATOL, RTOL = 1e-7, 1e-6
-FD_STEP = 1e-6   # numerical_gradient's step
-# Finite differences (the "/fd/" references) divide the rounding of a loss by the step: with
-# losses up to about a hundred times the gradients' scale, they hold about 100 eps / FD_STEP
-# of precision relative to the gradients, not eps (how export judges their freshness).
-PRECISION = {"/fd/": 100 * np.finfo(np.float64).eps / FD_STEP}
 
 
 # ------------------------------------------------------------------ inputs, drawn here
@@ -144,112 +139,6 @@ def seq_caches(kind, index, E):
     steps = [tuple(parameters if name == "parameters" else states[name][:, :, t]
                    for name in CACHE_FIELDS[kind]) for t in range(x.shape[2])]
     return steps, x
-
-
-# ------------------------------------------------------------------ reference values
-
-def _cell_forward_refs(graded, kind, index):
-    fn = getattr(graded, f"{kind}_cell_forward")
-    inputs, parameters = cell_inputs(kind, index)
-    n_x = inputs["xt"].shape[0]
-    key = f"{kind}_cell_forward/case{index}"
-    out = {}
-
-    def run(params):
-        result = fn(*cell_args(kind, inputs, params))
-        return dict(zip(CACHE_FIELDS[kind], result[-1]), yt_pred=result[-2])
-
-    main = run(fresh(parameters))
-    for name, value in main.items():
-        if name not in ("parameters", "xt", "a_prev", "c_prev"):
-            out[f"{key}/{name}"] = value
-    out[f"{key}/no_by/yt_pred"] = run(with_changed(parameters, by=0 * parameters["by"]))["yt_pred"]
-    if kind == "rnn":
-        out[f"{key}/no_ba/a_next"] = run(with_changed(parameters, ba=0 * parameters["ba"]))["a_next"]
-        return out
-    sw = run(swapped(parameters, n_x))
-    for g in GATES[kind]:
-        gate = GATE_NAMES[g]
-        out[f"{key}/swapped/{gate}"] = sw[gate]
-        out[f"{key}/no_b{g}/{gate}"] = run(with_changed(parameters, **{f"b{g}": 0 * parameters[f"b{g}"]}))[gate]
-    if kind == "gru":
-        out[f"{key}/reset_open/hht"] = run(with_changed(parameters, br=parameters["br"] + 60.0))["hht"]
-    return out
-
-
-def _seq_forward_refs(graded, kind, index):
-    x, a0, parameters = seq_inputs(kind, index)
-    result = getattr(graded, f"{kind}_forward")(x, a0, fresh(parameters))
-    key = f"{kind}_forward/case{index}"
-    names = {"rnn": ("a", "y_pred"), "lstm": ("a", "y", "c"), "gru": ("a", "y_pred")}[kind]
-    out = {f"{key}/{n}": v for n, v in zip(names, result)}
-    for g in GATES.get(kind, ()):
-        position = CACHE_FIELDS[kind].index(GATE_NAMES[g])
-        out[f"{key}/{GATE_NAMES[g]}"] = np.stack([c[position] for c in result[-1][0]], axis=2)
-    return out
-
-
-def _cell_backward_refs(graded, kind, index, E):
-    fn = getattr(graded, f"{kind}_cell_backward")
-    inputs, parameters = cell_inputs(kind, index)
-    n_a, m = inputs["a_prev"].shape
-    da_next = upstream(kind, index, (n_a, m))
-    extra = [upstream(kind, index, (n_a, m), 1)] if kind == "lstm" else []
-    key = f"{kind}_cell_backward/case{index}"
-    out = {}
-    for tag, zero in (("", ()), *((f"{t}/", z) for t, z in TANH_PROBES[kind].items())):
-        grads = fn(da_next, *extra, cell_cache(kind, index, E, tanh_zero=zero))
-        out.update({f"{key}/{tag}{k}": v for k, v in grads.items()})
-    if index == 0:  # finite differences of the reference forward pass
-        forward = getattr(graded, f"{kind}_cell_forward")
-        params = fresh(parameters)
-
-        def loss():
-            result = forward(*cell_args(kind, inputs, params))
-            total = np.sum(da_next * result[0])
-            return total + (np.sum(extra[0] * result[1]) if kind == "lstm" else 0.0)
-
-        arrays = {"d" + k: v for k, v in inputs.items()}
-        arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
-        for name, array in arrays.items():
-            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array, FD_STEP)
-    return out
-
-
-def _seq_backward_refs(graded, kind, index, E):
-    fn = getattr(graded, f"{kind}_backward")
-    x, a0, parameters = seq_inputs(kind, index)
-    da = upstream(kind, index, a0.shape + (x.shape[2],))
-    key = f"{kind}_backward/case{index}"
-    out = {f"{key}/{k}": v for k, v in fn(da, seq_caches(kind, index, E)).items()}
-    if index == 0:
-        forward = getattr(graded, f"{kind}_forward")
-        params = fresh(parameters)
-
-        def loss():
-            return np.sum(da * forward(x, a0, params)[0])
-
-        arrays = {"dx": x, "da0": a0}
-        arrays.update({k: params[k[1:]] for k in GRAD_KEYS[kind]})
-        for name, array in arrays.items():
-            out[f"{key}/fd/{name}"] = numerical_gradient(loss, array, FD_STEP)
-    return out
-
-
-def expected(graded) -> dict:
-    """Reference arrays for every check, computed with the exported solutions ``graded``."""
-    E = {}
-    for kind in KINDS:
-        for index in range(len(CELL_CASES)):
-            E.update(_cell_forward_refs(graded, kind, index))
-        for index in range(len(SEQ_CASES)):
-            E.update(_seq_forward_refs(graded, kind, index))
-    for kind in KINDS:
-        for index in range(len(CELL_CASES)):
-            E.update(_cell_backward_refs(graded, kind, index, E))
-        for index in range(len(SEQ_CASES)):
-            E.update(_seq_backward_refs(graded, kind, index, E))
-    return E
 
 
 # ------------------------------------------------------------------ small fact helpers

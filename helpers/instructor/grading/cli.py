@@ -1,0 +1,84 @@
+"""The command line: ``python -m helpers.instructor.grade TARGET [--jobs N] ...``."""
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the solutions of notebooks 2-3 import Keras
+
+from ... import plain
+from ...paths import BUILD
+from . import view
+from .batch import grade_batch
+from .gradebook import table
+from .settings import GradeError, Options
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"grade: {message} (see --help)\n")
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be more than 0 seconds")
+    return value
+
+
+def main(argv=None) -> int:
+    parser = OneLineParser(description="Grade learner notebooks (a file, a folder of "
+                                       "notebooks, or a folder of student folders).")
+    parser.add_argument("target", type=Path, help="a notebook or a folder")
+    parser.add_argument("--out", type=Path, default=BUILD / "grades",
+                        help="folder for the JSON files and gradebook.csv")
+    parser.add_argument("--jobs", type=positive, default=1, help="submissions graded at once")
+    parser.add_argument("--force", action="store_true", help="re-grade what is already graded")
+    parser.add_argument("--timeout", type=seconds, default=120.0, help="seconds per cell")
+    parser.add_argument("--exercise-timeout", type=seconds, default=60.0,
+                        help="seconds per exercise")
+    parser.add_argument("--notebook-timeout", type=seconds, default=600.0,
+                        help="seconds for running a notebook, its restarts included")
+    args = parser.parse_args(argv)
+    options = Options(timeout=args.timeout, exercise_timeout=args.exercise_timeout,
+                      notebook_timeout=args.notebook_timeout)
+    missing = view.missing_isolation()
+    if missing:
+        print(f"grade: {missing}", file=sys.stderr)
+        return 2
+    try:
+        single = args.target.is_file()
+        results = grade_batch(args.target, args.out, args.jobs, args.force, options,
+                              echo=(lambda line: None) if single else print)
+    except GradeError as err:
+        print(f"grade: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("grade: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # never a traceback: one line that says what went wrong
+        print(f"grade: {type(err).__name__}: {plain.one_line(err)}", file=sys.stderr)
+        return 1
+    if single:
+        print(table(results[0]))
+    graded = [r for r in results if not r.get("problem")]
+    print(f"gradebook: {args.out / 'gradebook.csv'} ({len(graded)} graded, "
+          f"{len(results) - len(graded)} with a problem)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
