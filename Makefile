@@ -11,12 +11,13 @@ JOBS   ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help install lab run test export check-export release grade execute bench upgrade clean
+.PHONY: help install lab run test test-browser export check-export release grade execute bench upgrade clean
 
 help:
 	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
 	@echo "make run      execute every notebook headless into build/ (build/jazz: MIDI and WAV; build/figures)"
 	@echo "make test     unit tests + nbval replay of every notebook"
+	@echo "make test-browser   a learner's path in JupyterLab, in headless Chromium (Playwright)"
 	@echo "make release  write the learner version into dist/"
 	@echo "make grade NB=path [JOBS=2]  grade a notebook, a folder of them, or of student folders"
 	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
@@ -48,8 +49,22 @@ run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
+	$(BIN)/python -m pytest -n 2 --dist loadscope tests notebooks --ignore=tests/browser --nbval \
+		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
+
+# A learner's path in a real browser (tests/browser): Playwright drives the distribution's
+# Chromium (Playwright's own browser download is not used). As root, Chromium is installed
+# with apt-get when missing; otherwise the target says what to install.
+CHROMIUM := /usr/bin/chromium
+test-browser: $(TEST_STAMP) $(CHROMIUM)
+	$(BIN)/python -m pytest tests/browser --screenshot only-on-failure --output build/test-browser
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	else \
+		echo "make test-browser needs Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; \
+	fi
 
 export: $(STAMP)
 	$(BIN)/python -m helpers.instructor.export

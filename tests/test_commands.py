@@ -55,3 +55,11 @@ def test_make_run_writes_executed_notebooks_and_their_figures(tmp_path):
     figures = sorted((tmp_path / "build" / "figures" / "demo").glob("*.png"))
     assert [f.name for f in figures] == ["cell01-0.png"]
     assert figures[0].read_bytes().startswith(b"\x89PNG")
+
+
+def test_ci_runs_the_browser_test_after_make_test():
+    """The browser test (tests/browser) is `make test-browser`, which CI runs after `make test`."""
+    lines = [line.strip() for line in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()]
+    assert lines.index("make test-browser") == lines.index("make test") + 1
+    assert "pytest tests/browser" in make_dry_run("test-browser")
+    assert "--ignore=tests/browser" in make_dry_run("test")
