@@ -108,6 +108,10 @@ def test_the_build_steps_give_a_learner_workspace_in_a_fresh_environment(tmp_pat
         cells = nbcells.read(workspace / nb.file).cells
         assert not any(nbcells.BEGIN in c.source for c in cells), f"{nb.file} has solutions"
     assert (workspace / "helpers").is_dir() and not (workspace / "helpers" / "instructor").exists()
+    # and the image keeps no solution anywhere: no instructor notebook, tooling or history
+    left = [p.relative_to(repo) for p in repo.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb")
+            and ("BEGIN SOLUTION" in p.read_text(errors="replace") or "instructor" in p.parts)]
+    assert not left and not (repo / "notebooks").exists() and not (repo / ".git").exists(), left
     # 3. start, as the image's entry point: in the workspace, with the course's Jupyter settings
     shown = json.loads(run(["binder/start", "python", "-c", SHOW], repo, env))
     assert shown["cwd"] == str(workspace)
