@@ -73,6 +73,14 @@ def test_no_slice_sentence_is_a_near_copy_of_a_training_sentence_of_its_label(sp
     assert nearest_same_label("I was cheerful but now I am unhappy", 3, train[0], train[1])[0] <= 1
 
 
+def test_ordinary_sentences_use_only_training_words(splits):
+    # what sets the new-word sentences apart: every word of an ordinary one is in training
+    train_words = {w for s in splits["train"][0] for w in clean(s).split()}
+    unseen = [(s, sorted(set(clean(s).split()) - train_words))
+              for s, tag in zip(splits["test"][0], splits["test"][2]) if tag == ""]
+    assert [(s, words) for s, words in unseen if words] == []
+
+
 def test_no_ordinary_sentence_is_a_near_copy_of_a_training_sentence(splits):
     # ordinary sentences use training words, but none is one content word from a training
     # sentence of its label, and none has the content words of one of another label
@@ -126,7 +134,7 @@ def test_miss_follows_the_stated_rule(splits):
     miss = {s: y for s, y in labelled.items() if any(w.startswith("miss") for w in s.split())}
     assert miss == {
         "i miss you so much my darling": 0, "honey i missed you today": 0,
-        "i miss my girlfriend when she travels": 0, "i miss my mom": 0, "i miss you every day": 0, "i miss my husband so much": 0,
+        "i miss my girlfriend tonight": 0, "i miss my mom": 0, "i miss you every day": 0, "i miss my husband so much": 0,
         "we miss you grandma": 0, "she misses her boyfriend": 0,
         "she misses her old life": 3, "we missed the last train": 3, "i miss my old school": 3,
         "he misses his home town": 3, "i missed my chance": 3, "she missed her flight": 3,
