@@ -5,8 +5,9 @@ import pytest
 from helpers.emojify import data as emoji_data
 from helpers.emojify.data import (EMOJI, SLICE, STOP_WORDS, SentenceFileError,
                                 SoftmaxClassifier, clean, confusion_matrix, content_words,
-                                label_to_emoji, load_sentences, nearest_same_label,
-                                paired_difference, predict_emoji, read_sentences, word_distance)
+                                label_to_emoji, load_sentences, nearest_other_label,
+                                nearest_same_label, paired_difference, predict_emoji,
+                                read_sentences, word_distance)
 from helpers.emojify.glove import load_glove
 
 
@@ -50,19 +51,48 @@ def test_the_near_copy_measure():
     assert nearest_same_label("yes", 0, train, labels) == (float("inf"), "")
 
 
-def test_no_slice_sentence_is_a_near_copy_of_a_training_sentence_of_its_label(splits):
-    # a slice sentence one content word (stop words aside) from a training sentence of the same
-    # label could be answered by memory, not by reading its negation or word order
+def near_copies(splits, tags, nearest, limit):
+    """The test sentences with one of ``tags`` whose ``nearest`` training sentence is at most
+    ``limit`` content words away, with that sentence."""
     train, test = splits["train"], splits["test"]
     near = []
     for s, y, tag in zip(*test):
-        if tag in SLICE:
-            distance, closest = nearest_same_label(s, y, train[0], train[1])
-            if distance <= 1:
+        if tag in tags:
+            distance, closest = nearest(s, y, train[0], train[1])
+            if distance <= limit:
                 near.append((s, closest))
-    assert near == []
+    return near
+
+
+def test_no_slice_sentence_is_a_near_copy_of_a_training_sentence_of_its_label(splits):
+    # a slice sentence one content word (stop words aside) from a training sentence of the same
+    # label could be answered by memory, not by reading its negation or word order
+    assert near_copies(splits, SLICE, nearest_same_label, 1) == []
     # the measure flags what the slice held before: one content word from 'he is no longer cheerful'
+    train = splits["train"]
     assert nearest_same_label("I was cheerful but now I am unhappy", 3, train[0], train[1])[0] <= 1
+
+
+def test_ordinary_sentences_use_only_training_words(splits):
+    # what sets the new-word sentences apart: every word of an ordinary one is in training
+    train_words = {w for s in splits["train"][0] for w in clean(s).split()}
+    unseen = [(s, sorted(set(clean(s).split()) - train_words))
+              for s, tag in zip(splits["test"][0], splits["test"][2]) if tag == ""]
+    assert [(s, words) for s, words in unseen if words] == []
+
+
+def test_no_ordinary_sentence_is_a_near_copy_of_a_training_sentence(splits):
+    # ordinary sentences use training words, but none is one content word from a training
+    # sentence of its label, and none has the content words of one of another label
+    assert near_copies(splits, ("",), nearest_same_label, 1) == []
+    assert near_copies(splits, ("",), nearest_other_label, 0) == []
+    # the measures flag what the ordinary sentences held before
+    train = splits["train"]
+    assert nearest_same_label("I am so hungry", 4, *train[:2])[0] == 0      # 'I am hungry'
+    assert nearest_same_label("the steak was delicious", 4, *train[:2])[0] == 1
+    assert nearest_same_label("I miss my girlfriend", 0, *train[:2])[0] == 1
+    assert nearest_other_label("I am very happy today", 2, *train[:2]) == (0, "I am not happy today")
+    assert nearest_other_label("yes", 0, ["I love you"], [0]) == (float("inf"), "")
 
 
 def test_slice_labels_follow_the_stated_rule(splits):
@@ -103,8 +133,8 @@ def test_miss_follows_the_stated_rule(splits):
     labelled = {clean(s): y for split in splits.values() for s, y in zip(split[0], split[1])}
     miss = {s: y for s, y in labelled.items() if any(w.startswith("miss") for w in s.split())}
     assert miss == {
-        "i miss you so much my darling": 0, "honey i missed you today": 0, "i miss my girlfriend": 0,
-        "i miss my mom": 0, "i miss you every day": 0, "i miss my husband so much": 0,
+        "i miss you so much my darling": 0, "honey i missed you today": 0,
+        "i miss my girlfriend tonight": 0, "i miss my mom": 0, "i miss you every day": 0, "i miss my husband so much": 0,
         "we miss you grandma": 0, "she misses her boyfriend": 0,
         "she misses her old life": 3, "we missed the last train": 3, "i miss my old school": 3,
         "he misses his home town": 3, "i missed my chance": 3, "she missed her flight": 3,

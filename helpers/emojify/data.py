@@ -15,8 +15,9 @@ an unknown tag or an empty sentence raises :class:`SentenceFileError` naming the
 in the classic assignment's style expects to find in the notebook.
 
 ``nearest_same_label(sentence, label, X_train, Y_train)`` measures how close a test sentence is
-to the training sentences of its label, in content words (:data:`STOP_WORDS` aside); no slice
-sentence is within one of them. ``paired_difference(correct_a, correct_b)`` compares two models
+to the training sentences of its label, in content words (:data:`STOP_WORDS` aside); no test
+sentence but the ``new-word`` ones is within one of them. ``nearest_other_label`` does the same
+for the other labels' sentences. ``paired_difference(correct_a, correct_b)`` compares two models
 on the same sentences, with an exact (McNemar) interval.
 
 ``predict_emoji(model, sentences, encode)`` works outside the notebook with whatever turns
@@ -151,6 +152,12 @@ def word_distance(a, b) -> int:
     return previous[-1]
 
 
+def _nearest(sentence: str, sentences) -> tuple[int, str]:
+    words = content_words(sentence)
+    candidates = [(word_distance(words, content_words(s)), s) for s in sentences]
+    return min(candidates, key=lambda pair: pair[0], default=(float("inf"), ""))
+
+
 def nearest_same_label(sentence: str, label: int, sentences, labels) -> tuple[int, str]:
     """``(distance, sentence)``: the sentence of ``sentences`` with the same label whose content
     words are the fewest edits (:func:`word_distance`) from those of ``sentence``.
@@ -158,10 +165,16 @@ def nearest_same_label(sentence: str, label: int, sentences, labels) -> tuple[in
     A test sentence at distance 0 or 1 is a near-copy of a training sentence: one content word
     (stop words aside) added, removed or replaced. ``(inf, "")`` if no sentence has the label.
     """
-    words = content_words(sentence)
-    candidates = [(word_distance(words, content_words(s)), s)
-                  for s, y in zip(sentences, labels) if int(y) == int(label)]
-    return min(candidates, key=lambda pair: pair[0], default=(float("inf"), ""))
+    return _nearest(sentence, [s for s, y in zip(sentences, labels) if int(y) == int(label)])
+
+
+def nearest_other_label(sentence: str, label: int, sentences, labels) -> tuple[int, str]:
+    """Like :func:`nearest_same_label`, among the sentences whose label is not ``label``.
+
+    At distance 0 the two have the same content words in the same order, and only stop words
+    (a negation, say) can tell their labels apart.
+    """
+    return _nearest(sentence, [s for s, y in zip(sentences, labels) if int(y) != int(label)])
 
 
 def convert_to_one_hot(Y, C: int = N_CLASSES) -> np.ndarray:
