@@ -284,3 +284,46 @@ def test_real_phrases_are_narrower_than_random_ones(real):
     rnd = _random_solos(real)
     assert measures.phrase_pitch_std(real) < 0.6 * measures.phrase_pitch_std(rnd)
     assert measures.leap_share(real) < 0.2 * measures.leap_share(rnd)
+
+
+def test_copy_share_counts_runs_found_verbatim():
+    train = [["a", "b", "c", "d", "e", "f", "g", "h", "i"]]
+    known = {r for values in train for r in measures.runs_of(values)}
+    assert len(known) == 2
+    assert measures.copy_share(train, known) == 1.0
+    assert measures.copy_share([list("abcdefgXi")], known) == 0.0
+    with pytest.raises(ValueError, match="no solo has 8 values"):
+        measures.copy_share([list("abc")], known)
+
+
+def test_two_sample_accuracy_is_near_chance_for_one_distribution_and_near_one_for_two():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 4)), rng.normal(size=(300, 4))
+    assert abs(measures.two_sample_accuracy(a, b) - 0.5) < 0.08
+    assert 0.78 < measures.two_sample_accuracy(a, b + [2, 0, 0, 0]) < 0.9   # the best possible: 0.84
+    assert measures.two_sample_accuracy(a, b + [4, 0, 0, 0]) > 0.95
+    with pytest.raises(ValueError, match="at least 10 rows"):
+        measures.two_sample_accuracy(a[:4], b)
+
+
+def test_real_solos_fit_their_own_chords_better_than_shifted_ones(real):
+    rnd = _random_solos(real)
+    assert measures.shifted_chord_gain(real) > 0.03
+    assert abs(measures.shifted_chord_gain(rnd)) < 0.02      # random pitches fit any chord alike
+
+
+def test_gaps_and_bounds_of_the_real_solos(real):
+    train_runs = {r for m in jazz_data.split_melids("train")[:40] for r in measures.runs_of(jazz_data.load_solo(m).values)}
+    stats = measures.solo_stats(real, train_runs)
+    gaps = measures.gaps(stats, stats)
+    assert all(gaps[name] == 0 for name in measures.SET_MEASURES)
+    assert gaps["classifier"] < 0.6                         # the same phrases: chance
+    bounds = measures.real_bounds(stats, n=20)
+    rnd = measures.gaps(stats, measures.solo_stats([_with_values(s) for s in _random_solos(real)], train_runs))
+    assert rnd["TV intervals"] > 3 * bounds["TV intervals"] and rnd["leaps > 7"] > 3 * bounds["leaps > 7"]
+    assert rnd["classifier"] > bounds["classifier"]
+
+
+def _with_values(solo):
+    solo.values = ["x"] * len(solo)
+    return solo
