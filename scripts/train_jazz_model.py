@@ -320,8 +320,10 @@ training): {best_test - cond['test_mean']:.3f} nats per value (mean over seeds);
 Teaching: generating jazz-like lines over chord changes in notebook 2 and comparing RNN
 variants in notebook 4. The LSTM and GRU see values only (no chords, no absolute pitch, no
 metre); the conditioned model also sees the chord under the next event, the next chord and
-when it comes, the position in the bar, whether the chord just changed and the tempo band,
-but still no form beyond the next change and no absolute pitch. In the training solos the chord changes
+when it comes, the position in the bar, whether the chord just changed, the tempo, and the
+last note's pitch class against the chord and its height against the solo's median pitch,
+but still no form beyond the next change. The validation and test solos are by performers
+absent from training. In the training solos the chord changes
 are known only at note onsets (a change is placed on the half bar or beat before the first
 note that shows it). The generated lines are exercises, not music of the performers in
 the data.

@@ -1,13 +1,19 @@
-"""How close generated solos come to real ones (notebook 2, section "Generated versus real").
+"""How close generated solos come to real ones (notebook 2, sections 6 and 7).
 
-- :func:`tv_distance` of the note-duration and interval distributions (total variation:
-  half the L1 distance of two histograms; 0 = the same, 1 = disjoint);
-- :func:`short_share`: the share of notes of at most 1/6 beat (2 steps);
-- :func:`chord_tone_share`: the harmony measure, the share of notes whose pitch class is a
-  chord tone (root, third, fifth, seventh) of the chord sounding at the note's onset, on
-  strong beats (notes starting on beat 1 or 3) and elsewhere ("weak": every other onset);
-  :func:`tritone_shifted` moves every chord of a solo by six semitones, the check that the
-  measure hears the harmony at all.
+- rhythm as a listener hears it: :func:`rendered_iois` reads the inter-onsets of a rendered
+  MIDI part, :func:`real_short_ioi_share` the real solos' performance timing at a tempo;
+- phrases: :func:`phrase_pitch_std` (pitch spread within 4-bar phrases), :func:`leap_share`;
+- harmony: :func:`chord_tone_share` (chord tones on strong and weak beats) and
+  :func:`scale_fit` / :func:`shifted_chord_gain` (the same notes under their own chords and
+  under the chords two bars later);
+- copying: :func:`copy_share` of 8-value runs found verbatim in the training solos;
+- a classifier two-sample test on 4-bar phrases: :func:`phrase_features`,
+  :func:`two_sample_accuracy`;
+- :data:`SET_MEASURES` gathers them as per-solo statistics (:func:`solo_stats`), so that
+  :func:`gaps` compares two sets of solos and :func:`real_bounds` takes each measure's bound
+  from the gap between random halves of the real solos;
+- :func:`tv_distance` (total variation: half the L1 distance of two histograms), with
+  :func:`note_durations` and :func:`intervals` (the one meaning of each in ``helpers.jazz``).
 """
 from __future__ import annotations
 
