@@ -10,7 +10,10 @@ and writes into ``data/jazz/``:
   ``chord`` (WJD symbol sounding at the onset), ``value`` (the event's value, see
   ``helpers/music.py``);
 - ``solos_meta.parquet``: one row per solo: performer, title, instrument, style, tempo,
-  key, the tune's chord changes, and the ``split`` (train / validation / test);
+  key, the tune's chord changes, the ``split`` (train / validation / test) and the solo's
+  real performance timing, ``iois`` (inter-onset intervals between its consecutive notes,
+  all WJD notes, grace notes included) and ``short_iois`` (those under ``SHORT_IOI`` = 0.2
+  beat, measured from the onsets in seconds at the solo's average tempo);
 - ``values.json``: the vocabulary (values seen at least ``MIN_COUNT`` times in the training
   solos, most frequent first, id 0 = ``<unk>``) and the build's statistics.
 
@@ -30,7 +33,10 @@ Choices (they are also printed and written to ``values.json``):
   it (counted): the values describe jumps up to two octaves.
 - Chords: ``NC`` (no chord) takes the chord before it (or the first chord of the solo);
   solos without any chord annotation are skipped (listed in ``values.json``).
-- Split: by solo, never by window, with a fixed seed: 80 % / 10 % / 10 %.
+- Split: **by performer**, never by solo or window, so the validation and test solos are
+  played by performers the training solos never heard. The performers are shuffled with a
+  fixed seed; test takes whole performers in that order until it holds at least 10 % of the
+  solos, then validation does the same, and every remaining performer goes to training.
 """
 import argparse
 import json
@@ -50,7 +56,8 @@ from helpers.jazz.music import DURATIONS, STEPS_PER_BEAT, Solo, encode_solo, par
 SEED = 1234
 MIN_COUNT = 2
 SILENCE = STEPS_PER_BEAT // 2
-SPLIT_SHARES = (("train", 0.8), ("validation", 0.1), ("test", 0.1))
+SPLIT_SHARES = (("test", 0.1), ("validation", 0.1))   # the rest is training
+SHORT_IOI = 0.2  # beats
 META_COLUMNS = ["melid", "performer", "title", "instrument", "style", "avgtempo", "key",
                 "chord_changes", "recordingyear"]
 
@@ -150,6 +157,36 @@ def quantise(notes: pd.DataFrame, stats: Counter) -> Solo:
     return Solo(np.array(onsets), np.array(durations), np.array(pitches), symbols)
 
 
+def split_by_performer(meta: pd.DataFrame, seed: int = SEED) -> dict:
+    """``{melid: split}``: whole performers, shuffled with ``seed``, fill test, then
+    validation, up to their share of the solos (``SPLIT_SHARES``); the rest is training.
+    No performer has solos in two splits."""
+    performers = sorted(set(meta["performer"].astype(str)))
+    order = np.random.default_rng(seed).permutation(len(performers))
+    by_performer = meta.groupby(meta["performer"].astype(str))["melid"].apply(
+        lambda s: sorted(int(m) for m in s)).to_dict()
+    split, k = {}, 0
+    for name, share in SPLIT_SHARES:
+        held = 0
+        while held < share * len(meta):
+            for m in by_performer[performers[order[k]]]:
+                split[m] = name
+                held += 1
+            k += 1
+    for index in order[k:]:
+        for m in by_performer[performers[index]]:
+            split[m] = "train"
+    return split
+
+
+def performance_iois(rows: pd.DataFrame, tempo: float) -> tuple[int, int]:
+    """(inter-onset intervals, those under SHORT_IOI beat) of one solo's WJD notes, from
+    their onsets in seconds at the solo's average ``tempo`` (beats per minute)."""
+    onsets = np.sort(rows["onset"].astype(float).to_numpy())
+    beats = np.diff(onsets) * tempo / 60.0
+    return int(len(beats)), int((beats < SHORT_IOI).sum())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data" / "wjd")
@@ -181,18 +218,14 @@ def main(argv=None) -> int:
     events["chord"] = events["chord"].astype("category")
     events["value"] = events["value"].astype("category")
 
-    rng = np.random.default_rng(SEED)
-    melids = rng.permutation(chosen["melid"].astype(int).to_numpy())
-    bounds = np.cumsum([round(share * len(melids)) for _, share in SPLIT_SHARES])
-    split = {}
-    for (name, _), lo, hi in zip(SPLIT_SHARES, np.r_[0, bounds[:-1]], bounds):
-        for m in melids[lo:hi]:
-            split[int(m)] = name
-    for m in melids[bounds[-1]:]:
-        split[int(m)] = "train"
+    split = split_by_performer(chosen)
+    timing = {int(m): performance_iois(notes[notes["melid"] == m], float(t))
+              for m, t in zip(chosen["melid"].astype(int), chosen["avgtempo"].astype(float))}
     out_meta = chosen[META_COLUMNS].copy()
     out_meta["melid"] = out_meta["melid"].astype(np.int16)
     out_meta["split"] = [split[int(m)] for m in out_meta["melid"]]
+    out_meta["iois"] = np.array([timing[int(m)][0] for m in out_meta["melid"]], np.int32)
+    out_meta["short_iois"] = np.array([timing[int(m)][1] for m in out_meta["melid"]], np.int32)
     out_meta = out_meta.astype({c: "string" for c in ("performer", "title", "instrument", "style",
                                                        "key", "chord_changes", "split")})
 
@@ -202,7 +235,7 @@ def main(argv=None) -> int:
                                key=lambda v: (-counts[v], v))
     coverage = {}
     known = set(vocab)
-    for name, _ in SPLIT_SHARES:
+    for name in ("train", "validation", "test"):
         ids = {m for m, s in split.items() if s == name}
         vals = events.loc[events["melid"].isin(ids), "value"].astype(str)
         coverage[name] = {"solos": len(ids), "values": int(len(vals)),
@@ -210,7 +243,10 @@ def main(argv=None) -> int:
     summary = {
         "source": "Weimar Jazz Database (WJD), via the jazzodata R package 0.1.4; ODbL 1.0",
         "subset": "signature 4/4 and rhythmfeel SWING",
-        "seed": SEED, "min_count": MIN_COUNT,
+        "seed": SEED, "min_count": MIN_COUNT, "split_by": "performer",
+        "performers": {name: len(set(chosen.loc[chosen["melid"].isin(
+            [m for m, s in split.items() if s == name]), "performer"]))
+            for name in ("train", "validation", "test")},
         "solos": len(chosen), "skipped_without_chords": skipped, "events": int(len(events)),
         "wjd_notes": int(notes["melid"].isin(chosen["melid"]).sum()),
         **{k: int(v) for k, v in sorted(stats.items())},

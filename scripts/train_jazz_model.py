@@ -2,12 +2,15 @@
 
     nice -n 10 .venv/bin/python scripts/train_jazz_model.py [--epochs 30] [--seeds 2 3 4]
 
-Trains, on windows of the training solos, with early stopping on the validation loss:
+Trains, on windows of the training solos, with early stopping on the validation loss
+(the validation and test solos are by performers absent from training):
 
-- an LSTM (the notebook's architecture: one-hot values -> LSTM(64) -> softmax Dense) and a
-  GRU of the same size, which see past values only;
+- an LSTM (the notebook's architecture: one-hot values -> LSTM(64) -> softmax Dense), once
+  per seed, and a GRU of the same size (first seed only), which see past values only;
 - the conditioned model (``helpers.jazz.model.conditioned_model``), which also sees the
-  harmonic and metric context of every step (``helpers.jazz.context``), once per seed.
+  harmonic, metric and tempo context of every step (``helpers.jazz.context``), once per seed;
+- with ``--ablation``, the same conditioned architecture with its chord inputs, and then its
+  metre inputs, replaced by zeros (uninformative: the same for every step), once per seed.
 
 Every model and the n-gram baselines are scored by ``helpers.jazz.sequences.sequence_nll``
 in the same mode (``whole``: each solo in one pass). Writes ``data/jazz/jazz_lstm.weights.h5``,
@@ -15,7 +18,8 @@ in the same mode (``whole``: each solo in one pass). Writes ``data/jazz/jazz_lst
 NLL), ``models.json`` (every number, plus fingerprints of the data and of the weights, so
 that a rebuilt dataset is detected as stale) and ``MODEL_CARD.md``. ``--only conditioned``
 keeps the shipped LSTM and GRU (re-scored, their earlier training record kept); ``--only
-none`` trains nothing and re-scores what is shipped. About 25 minutes on 2 busy CPU cores.
+none`` trains nothing and re-scores what is shipped (with ``--ablation``: and trains only
+the ablation). About 25 minutes on 2 busy CPU cores without the ablation, 15 more with it.
 """
 import argparse
 import json
@@ -35,12 +39,14 @@ from helpers.jazz.data import (SPLITS, build_summary, file_sha256, fingerprints,
                                load_sequences, vocab_size)
 from helpers.jazz.model import (CONDITIONED_WEIGHTS, GRU_WEIGHTS, LSTM_WEIGHTS, MODELS_JSON, N_A,  # noqa: E402
                                 N_A_CONDITIONED, N_EMBED, conditioned_model, sequence_model)
-from helpers.jazz.context import N_CONTEXT, PARTS  # noqa: E402
+from helpers.jazz.context import N_CONTEXT, PARTS, SLICES  # noqa: E402
 from helpers.jazz.sequences import WHOLE, best_ngram, sequence_nll, windows  # noqa: E402
 from helpers.notebook import setup  # noqa: E402
 
 SEED = 2
-TX, STRIDE, BATCH, LR = 32, 16, 64, 5e-3
+TX, STRIDE, BATCH, LR = 32, 16, 128, 5e-3
+ABLATIONS = {"chord": ("chord", "next_chord", "next_root", "until_change", "changed", "last_pc"),
+             "metre": ("beat", "in_beat")}
 MODE = WHOLE
 CARD = MODELS_JSON.parent / "MODEL_CARD.md"
 
@@ -74,18 +80,40 @@ def fit(model, name, train_inputs, train_targets, val_inputs, val_targets, epoch
             "seed": seed}
 
 
+def spread(runs: dict) -> dict:
+    """Mean and sample standard deviation over seeds of the validation and test NLL."""
+    out = {}
+    for split in ("validation", "test"):
+        x = np.array([r[split] for r in runs.values()])
+        out[f"{split}_mean"], out[f"{split}_std"] = float(x.mean()), float(x.std(ddof=1))
+    return out
+
+
 def score(model, data, contexts=None):
     return {split: sequence_nll(model, data[split], MODE,
                                 contexts=None if contexts is None else contexts[split])
             for split in ("validation", "test")}
 
 
-def train_plain(cell, data, n_values, epochs, patience):
-    keras.utils.set_random_seed(SEED)
+def blank(contexts, parts):
+    """The contexts with the features of ``parts`` set to zero (uninformative inputs)."""
+    out = {}
+    for split, arrays in contexts.items():
+        out[split] = []
+        for ctx in arrays:
+            ctx = np.array(ctx)
+            for name in parts:
+                ctx[:, SLICES[name]] = 0.0
+            out[split].append(ctx)
+    return out
+
+
+def train_plain(cell, data, n_values, epochs, patience, seed=SEED):
+    keras.utils.set_random_seed(seed)
     model = sequence_model(n_values, N_A, cell=cell, one_hot_input=False)
     w_train, w_val = windows(data["train"], TX, STRIDE), windows(data["validation"], TX, STRIDE)
-    record = fit(model, cell, w_train[:, :-1], w_train[:, 1:], w_val[:, :-1], w_val[:, 1:],
-                 epochs, patience, SEED)
+    record = fit(model, f"{cell} seed {seed}", w_train[:, :-1], w_train[:, 1:], w_val[:, :-1], w_val[:, 1:],
+                 epochs, patience, seed)
     record["windows"] = len(w_train)
     # save only the layers' weights, in the notebook's one-hot model
     plain = sequence_model(n_values, N_A, cell=cell, one_hot_input=True)
@@ -110,6 +138,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--ablation", action="store_true",
+                        help="also train the conditioned model with its chord, then its metre, inputs blanked")
     parser.add_argument("--seeds", type=int, nargs="+", default=[2, 3, 4])
     parser.add_argument("--only", choices=["all", "conditioned", "none"], default="all",
                         help="what to train: everything, only the conditioned model (the shipped "
@@ -125,15 +155,25 @@ def main(argv=None) -> int:
 
     for cell, path in (("lstm", LSTM_WEIGHTS), ("gru", GRU_WEIGHTS)):
         if args.only == "all":
-            model, record = train_plain(cell, data, n_values, args.epochs, args.patience)
-            model.save_weights(str(path))
+            seeds = args.seeds if cell == "lstm" else args.seeds[:1]
+            trained = {}
+            for seed in seeds:
+                model, record = train_plain(cell, data, n_values, args.epochs, args.patience, seed)
+                trained[seed] = (model, {**record, **score(model, data)})
+                print(cell, trained[seed][1], flush=True)
+            best = min(trained, key=lambda s: trained[s][1]["validation"])
+            trained[best][0].save_weights(str(path))
+            results[cell] = {**trained[best][1], "shipped_seed": best,
+                             "runs": {str(s): r for s, (_, r) in trained.items()}}
+            if len(trained) > 1:
+                results[cell].update(spread({s: r for s, (_, r) in trained.items()}))
         else:
             if cell not in old.get("models", {}):
                 raise SystemExit(f"--only {args.only} needs the earlier record of {cell} in {MODELS_JSON}")
             record = {k: v for k, v in old["models"][cell].items() if k not in ("validation", "test")}
             model = sequence_model(n_values, N_A, cell=cell)
             model.load_weights(str(path))
-        results[cell] = {**record, **score(model, data)}
+            results[cell] = {**record, **score(model, data)}
         print(cell, results[cell], flush=True)
 
     runs = {}
@@ -152,13 +192,19 @@ def main(argv=None) -> int:
         shipped = min(runs, key=lambda s: runs[s][1]["validation"])
         runs[shipped][0].save_weights(str(CONDITIONED_WEIGHTS))
     seeds = sorted(runs)
-    tests = np.array([runs[s][1]["test"] for s in seeds])
-    vals = np.array([runs[s][1]["validation"] for s in seeds])
     results["conditioned"] = {**runs[shipped][1], "shipped_seed": shipped,
                               "runs": {str(s): runs[s][1] for s in seeds},
-                              "test_mean": float(tests.mean()), "test_std": float(tests.std(ddof=1)),
-                              "validation_mean": float(vals.mean()),
-                              "validation_std": float(vals.std(ddof=1))}
+                              **spread({s: runs[s][1] for s in seeds})}
+    ablation = old.get("ablation", {}) if args.only != "all" else {}
+    if args.ablation:
+        for name, parts in ABLATIONS.items():
+            blanked = blank(contexts, parts)
+            ab = {}
+            for seed in args.seeds:
+                model, record = train_conditioned(seed, data, blanked, n_values, args.epochs, args.patience)
+                ab[seed] = {**record, **score(model, data, blanked)}
+                print("conditioned without", name, ab[seed], flush=True)
+            ablation[name] = {"blanked": list(parts), "runs": {str(s): r for s, r in ab.items()}, **spread(ab)}
 
     baselines = {}
     for order, name in ((1, "unigram (add-k)"), (2, "bigram (Kneser-Ney)"), (3, "trigram (Kneser-Ney)")):
@@ -179,7 +225,7 @@ def main(argv=None) -> int:
                            "patience": args.patience, "max_epochs": args.epochs,
                            "n_a": N_A, "n_a_conditioned": N_A_CONDITIONED, "n_embed": N_EMBED,
                            "n_context": N_CONTEXT},
-              "models": results, "baselines": baselines}
+              "models": results, "baselines": baselines, "ablation": ablation}
     MODELS_JSON.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     write_card(record, n_values, data)
     return 0
@@ -196,13 +242,29 @@ def write_card(record, n_values, data):
             f"{cond['test_mean']:.3f} ± {cond['test_std']:.3f} |"]
     rows += [f"| conditioned, seed {s}{' (shipped, `jazz_conditioned.weights.h5`)' if int(s) == cond['shipped_seed'] else ''} "
              f"| {r['validation']:.3f} | {r['test']:.3f} |" for s, r in cond["runs"].items()]
-    rows += [f"| LSTM {N_A} (shipped, `jazz_lstm.weights.h5`) | {models['lstm']['validation']:.3f} | {models['lstm']['test']:.3f} |",
+    ablation = record.get("ablation", {})
+    for name, ab in ablation.items():
+        rows.append(f"| conditioned, {name} inputs blanked, mean ± std over {len(ab['runs'])} seeds | "
+                    f"{ab['validation_mean']:.3f} ± {ab['validation_std']:.3f} | "
+                    f"{ab['test_mean']:.3f} ± {ab['test_std']:.3f} |")
+    lstm = models["lstm"]
+    if "test_std" in lstm:
+        rows.append(f"| LSTM {N_A}, mean ± std over {len(lstm['runs'])} seeds | "
+                    f"{lstm['validation_mean']:.3f} ± {lstm['validation_std']:.3f} | "
+                    f"{lstm['test_mean']:.3f} ± {lstm['test_std']:.3f} |")
+    rows += [f"| LSTM {N_A} (shipped, seed {lstm.get('shipped_seed', SEED)}, `jazz_lstm.weights.h5`) | {lstm['validation']:.3f} | {lstm['test']:.3f} |",
              f"| GRU {N_A} (`jazz_gru.weights.h5`) | {models['gru']['validation']:.3f} | {models['gru']['test']:.3f} |"]
     rows += [f"| {name} | {b['validation']:.3f} | {b['test']:.3f} |" for name, b in baselines.items()]
     best_test = min(b["test"] for b in baselines.values())
     parts = ", ".join(f"{name} ({size})" for name, size in PARTS)
     times = "; ".join(f"seed {s}: {r['epochs_run']} epochs (best {r['best_epoch']}), {r['seconds']:.0f} s"
                       for s, r in cond["runs"].items())
+    lstm_times = "; ".join(f"seed {s}: {r['epochs_run']} epochs (best {r['best_epoch']}), {r['seconds']:.0f} s"
+                           for s, r in models["lstm"].get("runs", {str(SEED): models["lstm"]}).items())
+    ablation_text = "".join(
+        f"\n- Ablation, {name}: the same architecture trained and scored with the context features "
+        f"{', '.join(ab['blanked'])} set to zero at every step (so they carry no information), "
+        f"once per seed ({', '.join(ab['runs'])})." for name, ab in record.get("ablation", {}).items())
     fp = "\n".join(f"- `{name}`: `{value}`" for name, value in record["data"].items())
     wh = "\n".join(f"- `{name}`: `{value}`" for name, value in record["weights"].items())
     text = f"""# Model card: jazz value models of notebook 2
@@ -214,8 +276,10 @@ by hand.
 - Derived from the Weimar Jazz Database (ODbL 1.0, see `LICENSE.md`): {summary['solos']} solos in
   4/4 with a swing feel, one value per note or rest ({n_values} values including `<unk>`; see
   `helpers/jazz/music.py` for their meaning and `values.json` for the build's statistics).
-- Split by solo (seed {summary['seed']}): train {counts['train'][0]} solos / {counts['train'][1]} values,
-  validation {counts['validation'][0]} / {counts['validation'][1]}, test {counts['test'][0]} / {counts['test'][1]}.
+- Split by performer (seed {summary['seed']}; no validation or test performer has a solo in
+  training): train {counts['train'][0]} solos / {counts['train'][1]} values ({summary['performers']['train']} performers),
+  validation {counts['validation'][0]} / {counts['validation'][1]} ({summary['performers']['validation']} performers),
+  test {counts['test'][0]} / {counts['test'][1]} ({summary['performers']['test']} performers).
 - Fingerprints of the data the models were trained on (`helpers.jazz.data.fingerprints`; a
   test fails when the data in `data/jazz/` no longer has them, until the models are retrained):
 {fp}
@@ -224,17 +288,17 @@ by hand.
 - LSTM: one-hot value -> `LSTM({N_A})` -> `Dense({n_values}, softmax)`, the architecture of the
   notebook's `djmodel` / `music_inference_model` (weights saved from the equivalent
   `helpers.jazz.model.sequence_model`, layers `rnn` and `densor`); {models['lstm']['params']} parameters.
-  {models['lstm']['epochs_run']} epochs run, best epoch {models['lstm']['best_epoch']}, {models['lstm']['seconds']:.0f} s.
+  Trained once per seed, the seed with the best validation NLL shipped: {lstm_times}.
 - GRU of the same size (`GRU({N_A})`, Keras's default `reset_after=True`), {models['gru']['params']} parameters.
   {models['gru']['epochs_run']} epochs run, best epoch {models['gru']['best_epoch']}, {models['gru']['seconds']:.0f} s.
 - Conditioned model (`helpers.jazz.model.conditioned_model`): at each step the value
   (`Embedding({n_values}, {N_EMBED})`) next to its {settings['n_context']} context features
   (`helpers.jazz.context`: {parts}) -> `LSTM({N_A_CONDITIONED})` -> `Dense({n_values}, softmax)`;
   {cond['params']} parameters. Trained once per seed; the seed with the best validation NLL
-  (seed {cond['shipped_seed']}) is shipped. {times}.
+  (seed {cond['shipped_seed']}) is shipped. {times}.{ablation_text}
 - All: windows of {TX} values (stride {STRIDE}) cut inside solos, {models['lstm']['windows']} training windows; Adam,
   learning rate {LR}, batch {BATCH}, sparse categorical cross-entropy, early stopping on the
-  validation loss (patience {settings['patience']}, best weights kept); LSTM and GRU seed {SEED}.
+  validation loss (patience {settings['patience']}, at most {settings['max_epochs']} epochs, best weights kept); GRU seed {SEED}.
 
 ## Negative log-likelihood per value (nats, lower is better)
 All rows are scored by `helpers.jazz.sequences.sequence_nll` in mode `{record['scoring']['mode']}`: each solo
@@ -245,9 +309,9 @@ the training solos, their smoothing chosen on validation.
 |---|---|---|
 {chr(10).join(rows)}
 
-Gain of the conditioned model over the best n-gram on the test solos:
-{best_test - cond['test_mean']:.3f} nats per value (mean over seeds); over the LSTM:
-{models['lstm']['test'] - cond['test_mean']:.3f}.
+Gain of the conditioned model over the best n-gram on the test solos (players unseen in
+training): {best_test - cond['test_mean']:.3f} nats per value (mean over seeds); over the LSTM:
+{models['lstm'].get('test_mean', models['lstm']['test']) - cond['test_mean']:.3f} (means over seeds).
 
 ## Shipped weights (SHA-256)
 {wh}
@@ -256,8 +320,10 @@ Gain of the conditioned model over the best n-gram on the test solos:
 Teaching: generating jazz-like lines over chord changes in notebook 2 and comparing RNN
 variants in notebook 4. The LSTM and GRU see values only (no chords, no absolute pitch, no
 metre); the conditioned model also sees the chord under the next event, the next chord and
-when it comes, the position in the bar and whether the chord just changed, but still no
-form beyond the next change and no absolute pitch. In the training solos the chord changes
+when it comes, the position in the bar, whether the chord just changed, the tempo, and the
+last note's pitch class against the chord and its height against the solo's median pitch,
+but still no form beyond the next change. The validation and test solos are by performers
+absent from training. In the training solos the chord changes
 are known only at note onsets (a change is placed on the half bar or beat before the first
 note that shows it). The generated lines are exercises, not music of the performers in
 the data.

@@ -4,7 +4,7 @@ import pytest
 
 from helpers.jazz import data as jazz_data
 from helpers.jazz.context import (N_CONTEXT, PARTS, SLICES, ChordTrack, chord_tones, context_at,
-                                  describe, event_contexts)
+                                  describe, event_contexts, tempo_band)
 from helpers.jazz.music import BLUES_IN_BB, parse_chord, parse_progression
 
 
@@ -14,7 +14,7 @@ def blues():
 
 
 def test_layout():
-    assert N_CONTEXT == sum(size for _, size in PARTS) == 82
+    assert N_CONTEXT == sum(size for _, size in PARTS) == 104
     assert chord_tones(parse_chord("G7")).nonzero()[0].tolist() == [0, 4, 7, 10]
     assert chord_tones(parse_chord("C-7b5")).nonzero()[0].tolist() == [0, 3, 6, 10]
 
@@ -28,24 +28,25 @@ def test_blues_track_merges_repeated_bars_and_wraps(blues):
 
 
 def test_context_parts_on_the_blues(blues):
-    c = describe(context_at(blues, 36, 30))               # bar 1, beat 4: Bb7, Eb7 in a beat
+    c = describe(context_at(blues, 36, 30, tempo=160))               # bar 1, beat 4: Bb7, Eb7 in a beat
     assert c == {"chord": [0, 4, 7, 10], "next_chord": [0, 4, 7, 10], "next_root": 5,
-                 "until_change": 12, "beat": 3, "in_beat": 0, "changed": 0}
-    c = describe(context_at(blues, 48 + 6, 40))            # an eighth into bar 2, from Bb7
+                 "until_change": 12, "beat": 3, "in_beat": 0, "changed": 0, "tempo": 1,
+                 "bpm": 160.0, "last_pc": None, "height": None}
+    c = describe(context_at(blues, 48 + 6, 40, tempo=160))            # an eighth into bar 2, from Bb7
     assert c["changed"] == 1 + 5 and c["in_beat"] == 6 and c["beat"] == 0
-    c = describe(context_at(blues, 100))                   # a change 92 steps away: "far"
-    assert c["until_change"] is None and c["changed"] == 0
-    vec = context_at(blues, 7)
+    c = describe(context_at(blues, 100, tempo=250))                   # a change 92 steps away: "far"
+    assert c["until_change"] is None and c["changed"] == 0 and c["tempo"] == 3
+    vec = context_at(blues, 7, tempo=80)
     assert vec.shape == (N_CONTEXT,) and vec.dtype == np.float32
     for name, size in PARTS:                               # one-hot parts have exactly one 1
-        if name not in ("chord", "next_chord"):
+        if name not in ("chord", "next_chord", "last_pc", "height", "bpm"):
             assert vec[SLICES[name]].sum() == 1, name
 
 
 def test_a_vamp_has_no_next_chord():
     vamp = ChordTrack.from_progression(parse_progression("D-7 | D-7"))
     assert vamp.next_change(10) == (None, None)
-    c = describe(context_at(vamp, 10, 4))
+    c = describe(context_at(vamp, 10, 4, tempo=200))
     assert c["next_chord"] == [] and c["next_root"] is None and c["until_change"] is None
 
 
@@ -62,9 +63,11 @@ def test_changes_of_a_transcribed_solo_move_to_the_half_bar():
 
 def test_event_contexts_are_those_of_the_next_event(blues):
     onsets, durations = np.array([0, 12, 30]), np.array([12, 18, 6])
-    ctx = event_contexts(blues, onsets, durations)
+    ctx = event_contexts(blues, onsets, durations, tempo=140, pitches=[70, -1, 74])
     assert ctx.shape == (3, N_CONTEXT)
-    assert np.array_equal(ctx[1], context_at(blues, 30, 12))
+    assert np.array_equal(ctx[1], context_at(blues, 30, 12, tempo=140, pitch=70, centre=72))
+    assert describe(ctx[1])["last_pc"] == 0 and describe(ctx[1])["height"] == 2   # Bb over Bb7, 2 below
+    assert describe(ctx[2])["height"] == 2 and describe(ctx[0])["last_pc"] == 0
 
 
 def test_dataset_contexts_align_with_the_sequences():
@@ -77,7 +80,7 @@ def test_dataset_contexts_align_with_the_sequences():
     assert all(track.chord_at(o).root == parse_chord(c).root for o, c in zip(solo.onsets, solo.chords))
     assert describe(ctx[0][0])["beat"] == ((solo.onsets[1] % 48) // 12)
     allc = np.concatenate(ctx)
-    assert 0.05 < allc[:, SLICES["changed"].start + 1:].sum() / len(allc) < 0.3   # changes happen
+    assert 0.05 < allc[:, SLICES["changed"]][:, 1:].sum() / len(allc) < 0.3   # changes happen
     with pytest.raises(ValueError, match="unknown split"):
         jazz_data.load_contexts("dev")
 
@@ -89,3 +92,25 @@ def test_value_steps_are_the_durations_of_the_values():
     assert steps[jazz_data.to_ids(["rest:12"])[0]] == 12
     assert steps[jazz_data.to_ids(["3:+:6"])[0]] == 6
     assert set(steps[1:]) <= {1, 2, 3, 4, 6, 8, 9, 12, 18, 24, 36, 48}
+
+
+def test_tempo_bands():
+    assert [tempo_band(t) for t in (60, 119.9, 120, 179, 180, 239, 240, 320)] == [0, 0, 1, 1, 2, 2, 3, 3]
+    with pytest.raises(ValueError, match="tempo must be a positive number"):
+        tempo_band(0)
+
+
+def test_dataset_contexts_carry_each_solos_tempo_band():
+    meta = jazz_data.load_meta().set_index("melid")
+    for melid, ctx in zip(jazz_data.split_melids("test"), jazz_data.load_contexts("test")):
+        bands = ctx[:, SLICES["tempo"]]
+        assert (bands.sum(1) == 1).all()
+        assert (bands.argmax(1) == tempo_band(float(meta.loc[melid, "avgtempo"]))).all()
+
+
+def test_the_last_note_and_its_height(blues):
+    c = describe(context_at(blues, 48, 40, tempo=160, pitch=67, centre=65))   # G over Eb7: the 3rd
+    assert c["last_pc"] == 4 and c["height"] == 2
+    assert describe(context_at(blues, 48, 40, tempo=160, pitch=56, centre=65))["height"] == 0
+    assert describe(context_at(blues, 48, 40, tempo=160, pitch=75, centre=65))["height"] == 4
+    assert describe(context_at(blues, 48, 40, tempo=160, pitch=61, centre=65))["height"] == 1

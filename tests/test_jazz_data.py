@@ -43,7 +43,36 @@ def test_split_is_by_solo_and_covers_every_solo():
     assert not splits["train"] & splits["test"]
     assert not splits["validation"] & splits["test"]
     assert set().union(*splits.values()) == set(jazz_data.load_meta()["melid"])
-    assert [len(splits[s]) for s in jazz_data.SPLITS] == [273, 34, 34]
+    assert [len(splits[s]) for s in jazz_data.SPLITS] == [266, 40, 35]
+
+
+def test_validation_and_test_players_are_unseen_in_training():
+    meta = jazz_data.load_meta()
+    players = {s: set(meta.loc[meta["split"] == s, "performer"]) for s in jazz_data.SPLITS}
+    assert not players["train"] & players["validation"]
+    assert not players["train"] & players["test"]
+    assert not players["validation"] & players["test"]
+    assert len(players["test"]) >= 5 and len(players["validation"]) >= 4
+
+
+def test_split_by_performer_keeps_each_performer_whole(build):
+    meta = pd.DataFrame({"melid": range(20), "performer": list("aaaaabbbcccdddeeffgh")})
+    split = build.split_by_performer(meta, seed=3)
+    assert sorted(split) == list(range(20))
+    for _, rows in meta.groupby("performer"):
+        assert len({split[m] for m in rows["melid"]}) == 1
+    counts = Counter(split.values())
+    assert counts["test"] >= 2 and counts["validation"] >= 2 and counts["train"] >= 10
+
+
+def test_real_performance_timing_is_stored_per_solo():
+    meta = jazz_data.load_meta()
+    assert (meta["iois"] > 50).all() and (meta["short_iois"] <= meta["iois"]).all()
+    slow = meta[meta["avgtempo"].astype(float) < 120]
+    fast = meta[meta["avgtempo"].astype(float) >= 240]
+    # how busy a line is depends on the tempo: ballads play far more short inter-onsets
+    share = lambda m: m["short_iois"].sum() / m["iois"].sum()  # noqa: E731
+    assert share(slow) > 0.3 and share(fast) < 0.03
 
 
 def test_load_sequences_interface(events):

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from helpers.jazz import audio, data as jazz_data, measures, music, sampling
+from helpers.jazz.context import ChordTrack
 from helpers.jazz.model import load_trained, make_layers
 from helpers.jazz.sequences import best_ngram
 from helpers.instructor.graded.jazz import generate_with_context, sample_with_temperature
@@ -66,8 +67,8 @@ def test_the_bounds_of_the_notebook_fail_random_and_unigram_generators(real):
     n_values, steps_of = jazz_data.vocab_size(), jazz_data.value_steps()
     unigram = best_ngram(1, n_values, train, val)
     tracks = [jazz_data.load_chord_track(m) for m in jazz_data.split_melids("test")[:12]]
-    uni = sampling.solos_under(real[:12], tracks, lambda track, total, first, seed: sampling.ngram_sample(
-        unigram, first, total, steps_of, n_values, sample_with_temperature, seed=seed))
+    uni = sampling.solos_under(real[:12], tracks, lambda track, total, first, seed, register: sampling.ngram_sample(
+        unigram, first, total, steps_of, n_values, sample_with_temperature, seed=seed, register=register))
     rnd = _random_solos(real)
 
     def meets(solos):
@@ -137,8 +138,10 @@ def test_conditioned_sample_runs_the_generation_loop_it_is_given():
         seen.update(state=state, total=total_steps, first=first_id, drawn=choose(probs))
         return [first_id, seen["drawn"]]
 
-    ids = sampling.conditioned_sample(generate, sample_with_temperature, Step(), None, 48, 2,
-                                      np.array([0, 12, 12]), seed=0)
+    blues = music.parse_progression(music.BLUES_IN_BB)
+    register = sampling.Register(blues.chord_at, vocabulary=["<unk>", "R:=:12", "rest:12"])
+    ids = sampling.conditioned_sample(generate, sample_with_temperature, Step(), blues, 48, 2,
+                                      np.array([0, 12, 12]), seed=0, tempo=160, register=register)
     assert ids.tolist() == [2, seen["drawn"]] and seen["drawn"] in (1, 2)
     assert seen["total"] == 48 and seen["first"] == 2 and seen["state"][0][0] == 1
 
@@ -203,3 +206,124 @@ def test_track_changes_feed_the_accompaniment():
     segments = changes.changes()
     assert sum(length for _, length, _ in segments) == 4 * 48
     assert len(music.walking_bass(changes, 1)) == 16
+
+
+def test_a_generation_loop_that_does_not_advance_is_stopped_with_a_hint():
+    class Step:
+        def initial_state(self):
+            return np.zeros(1), np.zeros(1)
+
+        def __call__(self, x_id, context, a, c):
+            return np.array([0.0, 0.5, 0.5]), a, c
+
+    def stuck(step, context_at, durations, first_id, total_steps, choose):
+        ids, state, onset = [first_id], None, 0
+        while onset + durations[ids[-1]] < total_steps:     # onset never moves on
+            probs, state = step(ids[-1], context_at(onset + durations[ids[-1]], onset), state)
+            ids.append(choose(probs))
+        return ids
+
+    blues = music.parse_progression(music.BLUES_IN_BB)
+    register = sampling.Register(blues.chord_at, vocabulary=["<unk>", "R:=:12", "rest:12"])
+    with pytest.raises(RuntimeError, match="does not advance.*set onset"):
+        sampling.conditioned_sample(stuck, sample_with_temperature, Step(), ChordTrack.from_progression(blues),
+                                    48, 1, np.array([0, 12, 12]), seed=0, tempo=160, register=register)
+
+
+def test_the_register_keeps_the_line_in_range_without_folding(lstm):
+    blues = music.parse_progression(music.BLUES_IN_BB)
+    steps_of = jazz_data.value_steps()
+    first = int(jazz_data.to_ids(["rest:12"])[0])
+    for seed in range(3):
+        register = sampling.Register(blues.chord_at, 65, low=60, high=72)   # a narrow octave
+        ids = sampling.lstm_sample(lstm, first, 3 * blues.steps, steps_of, sample_with_temperature,
+                                   seed=seed, register=register)
+        values = jazz_data.to_values(ids)
+        folded = music.decode(values, blues.chord_at, 65, low=60, high=72)
+        free = music.decode(values, blues.chord_at, 65)                     # no folding at all
+        assert np.array_equal(folded.pitches, free.pitches)
+        notes = free.pitches[free.notes]
+        assert notes.min() >= 60 and notes.max() <= 72 and register.pitch == notes[-1]
+    # without the register the same octave needs folds, which make leaps
+    ids = sampling.lstm_sample(lstm, first, 3 * blues.steps, steps_of, sample_with_temperature, seed=0)
+    values = jazz_data.to_values(ids)
+    assert not np.array_equal(music.decode(values, blues.chord_at, 65, low=60, high=72).pitches,
+                              music.decode(values, blues.chord_at, 65).pitches)
+
+
+def test_rendered_inter_onsets_are_read_in_beats(tmp_path):
+    blues = music.parse_progression("Bb7 | Eb7")
+    solo = music.decode(["R:=:6"] * 8 + ["3:+:3"] * 8 + ["5:+:12"] * 2, blues.chord_at, 70)
+    pm = music.to_midi(solo, tempo=100, swing=False)
+    iois = measures.rendered_iois(pm, 100)
+    assert np.allclose(iois, [0.5] * 8 + [0.25] * 8 + [1.0])
+    assert measures.short_ioi_share(iois) == 0 and measures.short_ioi_share(iois, 0.3) == 8 / 17
+    with pytest.raises(ValueError, match="no part named 'drums'"):
+        measures.rendered_iois(pm, 100, part="drums")
+
+
+def test_real_timing_depends_on_the_tempo():
+    meta = jazz_data.load_meta()
+    slow, fast = measures.real_short_ioi_share(meta, 80), measures.real_short_ioi_share(meta, 260)
+    assert slow["low"] <= slow["share"] <= slow["high"] and slow["solos"] >= 20
+    assert slow["low"] > 5 * fast["high"]
+    with pytest.raises(ValueError, match="no real solo within 5 bpm of 500"):
+        measures.real_short_ioi_share(meta, 500, window=5)
+
+
+def test_phrase_measures():
+    steps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 62, 64, 65, 67, 65, 64, 62]), [])
+    leaps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 72, 60, 72, 60, 72, 60, 72]), [])
+    assert abs(measures.phrase_pitch_std([steps]) - np.std([60, 62, 64, 65, 67, 65, 64, 62])) < 1e-12
+    assert measures.phrase_pitch_std([leaps]) == 6.0
+    assert measures.leap_share([steps]) == 0 and measures.leap_share([leaps]) == 1
+    assert measures.leap_share([leaps], over=12) == 0
+
+
+def test_real_phrases_are_narrower_than_random_ones(real):
+    rnd = _random_solos(real)
+    assert measures.phrase_pitch_std(real) < 0.6 * measures.phrase_pitch_std(rnd)
+    assert measures.leap_share(real) < 0.2 * measures.leap_share(rnd)
+
+
+def test_copy_share_counts_runs_found_verbatim():
+    train = [["a", "b", "c", "d", "e", "f", "g", "h", "i"]]
+    known = {r for values in train for r in measures.runs_of(values)}
+    assert len(known) == 2
+    assert measures.copy_share(train, known) == 1.0
+    assert measures.copy_share([list("abcdefgXi")], known) == 0.0
+    with pytest.raises(ValueError, match="no solo has 8 values"):
+        measures.copy_share([list("abc")], known)
+
+
+def test_two_sample_accuracy_is_near_chance_for_one_distribution_and_near_one_for_two():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 4)), rng.normal(size=(300, 4))
+    assert abs(measures.two_sample_accuracy(a, b) - 0.5) < 0.08
+    assert 0.78 < measures.two_sample_accuracy(a, b + [2, 0, 0, 0]) < 0.9   # the best possible: 0.84
+    assert measures.two_sample_accuracy(a, b + [4, 0, 0, 0]) > 0.95
+    with pytest.raises(ValueError, match="at least 10 rows"):
+        measures.two_sample_accuracy(a[:4], b)
+
+
+def test_real_solos_fit_their_own_chords_better_than_shifted_ones(real):
+    rnd = _random_solos(real)
+    assert measures.shifted_chord_gain(real) > 0.03
+    assert abs(measures.shifted_chord_gain(rnd)) < 0.02      # random pitches fit any chord alike
+
+
+def test_gaps_and_bounds_of_the_real_solos(real):
+    train_runs = {r for m in jazz_data.split_melids("train")[:40] for r in measures.runs_of(jazz_data.load_solo(m).values)}
+    stats = measures.solo_stats(real, train_runs)
+    gaps = measures.gaps(stats, stats)
+    assert all(gaps[name] == 0 for name in measures.SET_MEASURES)
+    assert gaps["classifier"] < 0.6                         # the same phrases: chance
+    bounds = measures.real_bounds(stats, n=20)
+    rnd = measures.gaps(stats, measures.solo_stats([_with_values(s) for s in _random_solos(real)], train_runs))
+    assert rnd["TV intervals"] > 3 * bounds["TV intervals"] and rnd["leaps > 7"] > 3 * bounds["leaps > 7"]
+    assert rnd["classifier"] > bounds["classifier"]
+
+
+def _with_values(solo):
+    solo.values = ["x"] * len(solo)
+    return solo

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from keras import ops
 
-from helpers.jazz import data as jazz_data, evaluate as jazz_eval, music
+from helpers.jazz import data as jazz_data, evaluate as jazz_eval, measures, music
 from helpers.jazz import checks
 from helpers.instructor.graded import jazz as graded
 from helpers.jazz.model import (MODELS_JSON, N_A, ConditionedStep, conditioned_model,
                                 fast_equivalent, load_conditioned, load_gru, load_trained, make_layers)
-from helpers.jazz.sampling import SAX_HIGH, SAX_LOW, conditioned_sample, improvise
+from helpers.jazz.sampling import SAX_HIGH, SAX_LOW, conditioned_sample, improvise, realise_over
 from helpers.jazz.context import ChordTrack, context_at
 from helpers.jazz.sequences import WHOLE, sequence_nll
 from helpers.notebook import setup
@@ -239,13 +239,12 @@ def _conditioned_solos(step, tune, n, choruses=3):
     for seed in range(n):
         ids = conditioned_sample(graded.generate_with_context, graded.sample_with_temperature, step,
                                  track, total, first, jazz_data.value_steps(), temperature=1.0,
-                                 top_p=1.0, seed=seed)
-        solo = music.decode(jazz_data.to_values(ids), track.chord_at, start_pitch=65, low=53, high=84)
-        out.append(music.clip(solo, total))
+                                 top_p=1.0, seed=seed, tempo=160)
+        out.append(realise_over(ids, track.chord_at, total)[0])
     return out
 
 
-def test_conditioned_generation_fills_the_choruses_and_hears_the_chords(trained):
+def test_conditioned_generation_fills_the_choruses_and_moves_like_a_player(trained):
     step = ConditionedStep(load_conditioned(jazz_data.vocab_size()))
     blues = music.parse_progression(music.BLUES_IN_BB)
     solos = _conditioned_solos(step, blues, 6)
@@ -253,7 +252,16 @@ def test_conditioned_generation_fills_the_choruses_and_hears_the_chords(trained)
         assert solo.onsets[0] == 0 and solo.onsets[-1] + solo.durations[-1] == 3 * blues.steps
         assert np.array_equal(solo.onsets[1:], solo.onsets[:-1] + solo.durations[:-1])
     plain = [improvise(*trained, blues, graded.sample_with_temperature, choruses=3, temperature=1.0, seed=s)[0] for s in range(6)]
-    cond_share = jazz_eval.type_shares(solos)["chord"]
-    plain_share = jazz_eval.type_shares(plain)["chord"]
-    # chord tones on beats 1 and 3: uniformly random pitches give 4/12 = 33 %
-    assert cond_share > plain_share + 0.03 and cond_share > 0.45
+    # chord tones on beats 1 and 3: uniformly random pitches give 4/12 = 33 %, real solos 49 %
+    assert jazz_eval.type_shares(solos)["chord"] > 0.45
+    # the conditioned model hears where the last note lies against the next chord: it leaps
+    # over 7 semitones about as rarely as real players (4 %), the value-only LSTM three times as often
+    assert measures.leap_share(solos) < 0.06 and measures.leap_share(plain) > 2 * measures.leap_share(solos)
+
+
+def test_the_lstm_and_the_conditioned_model_are_scored_over_three_seeds(record):
+    for name in ("lstm", "conditioned"):
+        runs = [r["test"] for r in record["models"][name]["runs"].values()]
+        assert len(runs) == 3 and abs(np.mean(runs) - record["models"][name]["test_mean"]) < 1e-9
+        runs = record["models"][name]["runs"]
+        assert str(record["models"][name]["shipped_seed"]) == min(runs, key=lambda s: runs[s]["validation"])

@@ -41,7 +41,8 @@ def _vocabulary() -> dict:
 
 def load_meta() -> pd.DataFrame:
     """One row per solo: melid, performer, title, instrument, style, avgtempo, key,
-    chord_changes, recordingyear, split."""
+    chord_changes, recordingyear, split (by performer), iois and short_iois (the real
+    performance's inter-onset intervals, and those under 0.2 beat)."""
     return pd.read_parquet(JAZZ / "solos_meta.parquet")
 
 
@@ -136,9 +137,11 @@ def _contexts(split: str) -> tuple:
 
     out = []
     events = _events()
+    meta = load_meta().set_index("melid")
     for melid in split_melids(split):
         rows = events[events["melid"] == melid]
-        ctx = event_contexts(_track(rows), rows["onset"].to_numpy(), rows["duration"].to_numpy())
+        ctx = event_contexts(_track(rows), rows["onset"].to_numpy(), rows["duration"].to_numpy(),
+                             tempo=float(meta.loc[melid, "avgtempo"]), pitches=rows["pitch"].to_numpy())
         ctx.flags.writeable = False
         out.append(ctx)
     return tuple(out)
@@ -147,7 +150,9 @@ def _contexts(split: str) -> tuple:
 def load_contexts(split: str) -> list[np.ndarray]:
     """The context features of every value of ``split``, aligned with :func:`load_sequences`:
     one float32 array ``(len(seq), N_CONTEXT)`` per solo, row ``t`` being the context of
-    the event after value ``t`` (see ``helpers.jazz.context``). Read-only, cached."""
+    the event after value ``t`` at the solo's average tempo, with the last note played and
+    the solo's median pitch as the register's centre (see ``helpers.jazz.context``).
+    Read-only, cached."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: expected one of {SPLITS}")
     return list(_contexts(split))

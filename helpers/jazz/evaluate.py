@@ -10,6 +10,7 @@ from collections import Counter
 import numpy as np
 
 from .music import STEPS_PER_BEAT, Solo, parse_chord
+from .measures import intervals, note_durations  # the one meaning of each (clipped intervals)
 from .sequences import NGram, best_ngram  # noqa: F401  (re-exported)
 
 # ----------------------------------------------------------------------- music statistics
@@ -35,21 +36,6 @@ def type_shares(solos, strong_only: bool = True) -> dict:
         total += note_types(solo, strong_only)
     n = max(sum(total.values()), 1)
     return {t: total[t] / n for t in NOTE_TYPES}
-
-
-def intervals(solos) -> np.ndarray:
-    """Semitone steps between consecutive notes (rests skipped) of several solos."""
-    out = []
-    for solo in solos:
-        p = np.asarray(solo.pitches)
-        p = p[p >= 0]
-        out.append(np.diff(p))
-    return np.concatenate(out) if out else np.zeros(0, int)
-
-
-def note_durations(solos) -> np.ndarray:
-    """Durations (steps) of the notes (rests excluded) of several solos."""
-    return np.concatenate([np.asarray(s.durations)[np.asarray(s.pitches) >= 0] for s in solos])
 
 
 def rest_share(solos) -> float:
@@ -89,8 +75,8 @@ def plot_side_by_side(real, generated, labels=("real (test solos)", "generated")
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
     bins = np.arange(-12.5, 13.5)
     for solos, label in zip((real, generated), labels):
-        steps = intervals(solos)
-        axes[0].hist(np.clip(steps, -12, 12), bins=bins, density=True, histtype="step", lw=2, label=label)
+        steps = intervals(solos)   # clipped to ±12
+        axes[0].hist(steps, bins=bins, density=True, histtype="step", lw=2, label=label)
         durs = note_durations(solos)
         kinds = sorted(set(int(d) for d in durs))
         shares = [np.mean(durs == d) for d in kinds]

@@ -1,7 +1,8 @@
 """Model pieces of notebook 2 that are not exercises: the layers, the fast equivalent of the
 hand-unrolled model, weights I/O, and the conditioned model (values + harmonic and metric context, see ``helpers.jazz.context``).
 
-Windows, one-hot encoding and the NLL live in ``helpers.jazz.sequences`` (re-exported here).
+Windows, one-hot encoding, the hand-unrolled model's training arrays and the NLL live in
+``helpers.jazz.sequences``.
 Shapes: ``m`` examples, ``T_x`` time steps, ``n_values`` values, ``n_a`` LSTM units,
 ``n_c`` context features.
 """
@@ -12,7 +13,8 @@ import keras
 from keras import layers, ops
 
 from ..paths import DATA
-from .sequences import one_hot, sequence_nll, windows  # noqa: F401  (re-exported: the notebook imports them from here)
+from .sampling import lstm_step, softmax
+from .sequences import sequence_nll, windows  # noqa: F401  (re-exported)
 
 LSTM_WEIGHTS = DATA / "jazz" / "jazz_lstm.weights.h5"
 GRU_WEIGHTS = DATA / "jazz" / "jazz_gru.weights.h5"
@@ -80,16 +82,12 @@ def load_gru(n_values: int, path=GRU_WEIGHTS, n_a: int = N_A):
     return model
 
 
-def training_arrays(window_ids: np.ndarray, n_values: int):
-    """``(X, Y)`` for the hand-unrolled model: X (m, Tx, n_values), Y a list of Tx arrays
-    (m, n_values), ``Y[t]`` the value that follows ``X[:, t]``."""
-    X = one_hot(window_ids[:, :-1], n_values)
-    Y = one_hot(window_ids[:, 1:], n_values)
-    return X, [Y[:, t] for t in range(Y.shape[1])]
+def training_record() -> dict:
+    """Everything ``scripts/train_jazz_model.py`` measured (``data/jazz/models.json``): the
+    scores of every model and seed, the baselines, the ablation, the settings."""
+    import json
 
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+    return json.loads(MODELS_JSON.read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------ the conditioned model
@@ -130,8 +128,8 @@ class ConditionedStep:
 
     ``value_id`` int (or (m,) ints), ``context`` (n_c,) (or (m, n_c)), ``a_prev`` and
     ``c_prev`` (n_a,) (or (m, n_a)); returns ``probs`` (n_values,) (or (m, n_values)) and
-    ``a_next``, ``c_next``. Same computation as the Keras model (LSTM gates in the order
-    i, f, c, o), in float64.
+    ``a_next``, ``c_next``. Same computation as the Keras model, in float64, by the one numpy
+    LSTM update ``helpers.jazz.sampling.lstm_step``.
     """
 
     def __init__(self, model):
@@ -155,9 +153,5 @@ class ConditionedStep:
             raise ValueError(f"context has {context.shape[-1]} features, the model takes {self.n_c}")
         z = (self.embed[np.asarray(value_id)] @ self.kernel_value + context @ self.kernel_context
              + np.asarray(a_prev) @ self.recurrent + self.bias)
-        i, f, g, o = np.split(z, 4, axis=-1)
-        c_next = _sigmoid(f) * c_prev + _sigmoid(i) * np.tanh(g)
-        a_next = _sigmoid(o) * np.tanh(c_next)
-        logits = a_next @ self.W + self.b
-        e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True), a_next, c_next
+        a_next, c_next = lstm_step(z, c_prev)
+        return softmax(a_next @ self.W + self.b), a_next, c_next

@@ -80,6 +80,15 @@ def windows(sequences, T_x: int, stride: int | None = None, pad: bool = False) -
     return np.stack(out)
 
 
+
+def training_arrays(window_ids: np.ndarray, n_values: int):
+    """``(X, Y)`` for the hand-unrolled model from :func:`windows` of ids (m, T_x + 1):
+    X (m, T_x, n_values) one-hot, Y a list of T_x arrays (m, n_values), ``Y[t]`` the one-hot
+    of the value that follows ``X[:, t]``."""
+    X = one_hot(window_ids[:, :-1], n_values)
+    Y = one_hot(window_ids[:, 1:], n_values)
+    return X, [Y[:, t] for t in range(Y.shape[1])]
+
 def next_value_windows(sequences, T_x: int, stride: int | None = None):
     """Padded next-value windows: ``X (m, T_x)`` int32 inputs, ``Y (m, T_x)`` int32 targets
     (``Y[:, t]`` follows ``X[:, t]``) and ``W (m, T_x)`` float32, 1 for a real target and 0
