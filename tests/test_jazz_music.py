@@ -302,6 +302,7 @@ def test_swing_adds_no_short_inter_onsets_to_real_solos(tmp_path):
     from helpers.jazz import data as jazz_data
 
     meta = jazz_data.load_meta().set_index("melid")
+    swung_notes = 0
     for melid in jazz_data.split_melids("test")[:6]:
         tempo = float(meta.loc[melid, "avgtempo"])
         solo = jazz_data.load_solo(melid)
@@ -319,6 +320,7 @@ def test_swing_adds_no_short_inter_onsets_to_real_solos(tmp_path):
         # notes on step 6 of a beat whose only onsets are 0 and 6 moved by the tempo's ratio
         swung = np.isin(np.floor(grid), list(music.eighth_beats(solo.onsets))) & np.isclose(grid % 1, 0.5)
         r = music.swing_ratio(tempo)
-        assert swung.sum() > 10
+        swung_notes += swung.sum()
         assert np.allclose(beats[swung] - np.floor(grid[swung]), r / (1 + r), atol=2e-3)
         assert np.allclose(beats[~swung], grid[~swung], atol=2e-3)
+    assert swung_notes > 100   # some players place their eighths on the triplet grid: none swing

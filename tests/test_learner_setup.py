@@ -12,6 +12,7 @@ import pytest
 
 from helpers import notebook
 from helpers.instructor import nbcells
+from helpers.instructor.course import NOTEBOOKS
 from tests.test_jupyter_server import api as server_api, run_code, start_lab
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +45,21 @@ def test_only_tensorflow_start_up_lines_are_dropped():
                                                        "a real error\nTraceback (most recent call last):\n")
 
 
-def test_notebook_1_imports_helpers_notebook_before_anything_else():
-    nb = nbcells.read(ROOT / "notebooks" / "1_rnn_step_by_step.ipynb")
-    first = next(c for c in nb.cells if c.cell_type == "code")
+@pytest.mark.parametrize("nb", [nb.file for nb in NOTEBOOKS])
+def test_every_notebook_imports_helpers_notebook_before_anything_else(nb):
+    cells = nbcells.read(ROOT / "notebooks" / nb).cells
+    first = next(c for c in cells if c.cell_type == "code")
     imports = [n for n in ast.parse(first.source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert isinstance(imports[0], ast.ImportFrom) and imports[0].module == "helpers.notebook"
+    assert ast.parse(first.source).body[0] is imports[0], "nothing may run before it"
+
+
+@pytest.mark.parametrize("nb", [nb.file for nb in NOTEBOOKS])
+def test_no_tensorflow_start_up_line_in_a_notebook_s_stored_outputs(nb):
+    for index, cell in enumerate(nbcells.read(ROOT / "notebooks" / nb).cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else ""
+            assert not TF_STARTUP.search(text), f"{nb}, cell {index}: {text[:300]}"
 
 
 def lab_config_path():

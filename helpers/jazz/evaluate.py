@@ -48,14 +48,15 @@ def rest_share(solos) -> float:
 # ------------------------------------------------------------------------------ plots
 
 def plot_piano_roll(pm, ax=None, seconds: float | None = None, title: str = ""):
-    """Draw every instrument of a ``pretty_midi.PrettyMIDI`` as horizontal bars (pitch
-    against time), one colour per instrument; only the first ``seconds`` if given."""
+    """Draw every pitched instrument of a ``pretty_midi.PrettyMIDI`` as horizontal bars (pitch
+    against time), one colour per instrument; only the first ``seconds`` if given. Drums have
+    no pitch (their note numbers name the drum), so they are left out."""
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(12, 4))
     colours = ("tab:red", "tab:blue", "tab:gray", "tab:green")
-    for inst, colour in zip(pm.instruments, colours):
+    for inst, colour in zip([i for i in pm.instruments if not i.is_drum], colours):
         bars = [(n.start, n.end - n.start) for n in inst.notes if seconds is None or n.start < seconds]
         pitches = [n.pitch for n in inst.notes if seconds is None or n.start < seconds]
         for (start, length), pitch in zip(bars, pitches):
