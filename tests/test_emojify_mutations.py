@@ -37,7 +37,7 @@ MUTANTS = [
      r"with float32 word vectors \(GloVe's\) your average is float32: return float64"),
     # --- model
     ("model: cost never accumulated", "model", "cost += -np.sum(Y_oh[i] * np.log(a))",
-     "loss = -np.sum(Y_oh[i] * np.log(a))", r"every cost you print is 0.0000: .*cost \+= "),
+     "loss = -np.sum(Y_oh[i] * np.log(a))", r"every cost you print is 0.0000: .*add each sentence's cross-entropy to cost"),
     ("model: gradients accumulated", "model", "dW = np.outer(dz, avg[i])",
      "dW = np.outer(dz, avg[i]) + (dW if i else 0)", r"times too far: .*no accumulation"),
     ("model: b never updated", "model", "b = b - learning_rate * db", "b = b", r"b never changes"),

@@ -169,9 +169,8 @@ def check_model(fn, report):
     costs = printed_costs(one["printed"])
     report.require(not costs or any(c > 0 for c in costs), "the printed cost is above 0",
                    f"every cost you print is {costs[0] if costs else 0:.4f}: the cross-entropy of a "
-                   "sentence is above 0, so add each sentence's loss to cost inside the loop over "
-                   "the sentences (cost += -np.sum(Y_oh[i] * np.log(a))), starting from cost = 0 "
-                   "at each iteration.")
+                   "sentence is above 0, so add each sentence's cross-entropy to cost inside the "
+                   "loop over the sentences, starting from cost = 0 at each iteration.")
 
     three = _trained(report, fn, SENTENCES, LABELS, 0.1, 3)
     report.close(three["W"], ref["model/m8_it3/W"], "W after three passes",

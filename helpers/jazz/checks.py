@@ -459,7 +459,7 @@ def check_sample_with_temperature(fn, report):
 
 GEN_CRASHES = (
     (r"RunawayLoop", "The loop does not move forward: after each value, set onset to the step "
-                     "where the new value starts (onset = position), so that position grows "
+                     "where the new value starts (position), so that position grows "
                      "until it reaches total_steps."),
     (r"cannot unpack|not enough values|too many values",
      "step returns the pair (probs, state): probs, state = step(ids[-1], context, state)."),
