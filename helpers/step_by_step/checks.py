@@ -349,7 +349,7 @@ def seq_state_hint(report, kind, name, got, want, a0, c_from_a0, wrong):
                     "starts at zeros, c_next = np.zeros((n_a, m)); a0 starts the hidden state only")
     if wrong == list(range(wrong[0], T_steps(want))) and np.all(np.asarray(got)[:, :, wrong[0]:] == 0):
         if wrong[0] == 0:
-            report.fail(f"{name} is still all zeros: fill {name}[:, :, t] at every step t")
+            report.fail(f"{name} is off: it is still all zeros; fill {name}[:, :, t] at every step t")
         report.fail(f"{name}[:, :, {wrong[0]}:] is still zeros: the loop must visit every step, "
                     "t = 0, ..., T_x-1, i.e. range(T_x)")
 
