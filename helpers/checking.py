@@ -86,7 +86,16 @@ def describe_crash(err: BaseException) -> str:
         tb = tb.tb_next
     if found is None:
         return text
-    frame, lineno = found
+    return f"{text} (at {learner_line(*found)})"
+
+
+def learner_line(frame, lineno: int) -> str:
+    """``cell In[12], line 18, in rnn_cell_backward: dWax = dtanh @ xt``: line ``lineno`` of the
+    code that ``frame`` runs, named as the learner sees it. Self-contained (imports inside)."""
+    import linecache
+    import os
+    import sys
+
     filename = frame.f_code.co_filename
     label = None
     try:  # a notebook cell: IPython names it "In[12]"
@@ -104,7 +113,7 @@ def describe_crash(err: BaseException) -> str:
     code = linecache.getline(filename, lineno, frame.f_globals).strip()
     if code:
         where += ": " + (code if len(code) <= 100 else code[:97] + "...")
-    return f"{text} (at {where})"
+    return where
 
 
 QUOTE_LIMIT = 300   # characters of a quoted error kept in a hint (the advice is never cut)

@@ -6,6 +6,12 @@
     setup(seed=1)             # numpy / Python only
     setup(seed=1, keras=True) # also Keras / TensorFlow (deterministic CPU ops)
 
+``setup`` also makes a cell that calls an exercise still left as a stub (``raise
+NotImplementedError("rnn_forward: replace these two lines with your code")``) print one line,
+``⏳ rnn_forward is not implemented yet: finish it above, then run this cell again``, instead of
+a traceback, and end without an error, so that running the whole notebook goes on to the end
+(:func:`show_unfinished_exercises`). Other errors show as usual.
+
 TensorFlow prints C++ start-up lines to the process's stderr while it loads, which a notebook
 shows under its first cell. Most of them obey ``TF_CPP_MIN_LOG_LEVEL`` (read once, at the first
 import, so this module sets it before anything imports TensorFlow; a value already set in the
@@ -92,8 +98,75 @@ if "tensorflow" not in sys.modules and not any(isinstance(f, QuietTensorFlowFind
     sys.meta_path.insert(0, QuietTensorFlowFinder())
 
 
+STUB = re.compile(r"^([A-Za-z_]\w*): ")   # how a stub's NotImplementedError starts: its exercise
+STUB_TEXT = "replace these two lines with your code"   # the release's stubs say this
+
+
+def stub_message(err: BaseException) -> str | None:
+    """The line to print for a stub's ``NotImplementedError``; None for any other error. A stub's
+    message starts with the name of an exercise the checks know, or of a function of the
+    notebook (``"rnn_forward: replace these two lines with your code"``)."""
+    from .checking import REGISTRY
+
+    if not isinstance(err, NotImplementedError):
+        return None
+    message = " ".join(str(err).split())
+    found = STUB.match(message)
+    if found is None or not (found.group(1) in REGISTRY or callable(_user_namespace().get(found.group(1)))):
+        return None
+    if message[found.end():].startswith(STUB_TEXT):
+        return f"⏳ {found.group(1)} is not implemented yet: finish it above, then run this cell again"
+    return f"⏳ {message}"   # a message of its own: "Emojify_V2: the model is not trained yet - ..."
+
+
+def _user_namespace() -> dict:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return {}
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def _show_stub_line(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for a ``NotImplementedError`` raised by a cell: a stub's prints its one
+    line (and :func:`_forgive_stub` lets the cell end without an error); any other shows its
+    usual traceback."""
+    line = stub_message(value)
+    if line is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    print(line)
+    return None
+
+
+def _forgive_stub(result) -> None:
+    """After a cell: a stub's error was reported by its line, so the cell did not fail (a notebook
+    run from top to bottom goes on to the next cell)."""
+    if result.error_in_exec is not None and stub_message(result.error_in_exec) is not None:
+        result.error_in_exec = None
+
+
+def show_unfinished_exercises() -> bool:
+    """Install :func:`_show_stub_line` and :func:`_forgive_stub` in the running IPython (once);
+    False outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((NotImplementedError,), _show_stub_line)
+    if _forgive_stub not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _forgive_stub)
+    return True
+
+
 def setup(seed: int = 1, keras: bool = False) -> None:
-    """Seed Python and numpy (and Keras/TF if asked), round printed arrays."""
+    """Seed Python and numpy (and Keras/TF if asked), round printed arrays, and let cells that
+    need an unfinished exercise say so in one line (:func:`show_unfinished_exercises`)."""
+    show_unfinished_exercises()
     random.seed(seed)
     np.random.seed(seed)
     np.set_printoptions(precision=6, suppress=True, linewidth=100)

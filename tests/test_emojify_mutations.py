@@ -31,7 +31,13 @@ MUTANTS = [
     ("avg: repeated word counted once", "sentence_to_avg", KNOWN,
      "known = list(dict.fromkeys(w for w in sentence.lower().split() if w in word_to_vec_map))",
      r"count a repeated word every time"),
+    ("avg: np.mean of GloVe's float32 vectors", "sentence_to_avg",
+     "    for w in known:\n        avg += word_to_vec_map[w]\n    if known:\n        avg = avg / len(known)\n",
+     "    if known:\n        avg = np.mean([word_to_vec_map[w] for w in known], axis=0)\n",
+     r"with float32 word vectors \(GloVe's\) your average is float32: return float64"),
     # --- model
+    ("model: cost never accumulated", "model", "cost += -np.sum(Y_oh[i] * np.log(a))",
+     "loss = -np.sum(Y_oh[i] * np.log(a))", r"every cost you print is 0.0000: .*add each sentence's cross-entropy to cost"),
     ("model: gradients accumulated", "model", "dW = np.outer(dz, avg[i])",
      "dW = np.outer(dz, avg[i]) + (dW if i else 0)", r"times too far: .*no accumulation"),
     ("model: b never updated", "model", "b = b - learning_rate * db", "b = b", r"b never changes"),
@@ -55,6 +61,8 @@ MUTANTS = [
      "[word_to_index[w] - 1 for w", r"X_indices\[i, j\] = word_to_index\[word\]"),
     ("indices: row not written", "sentences_to_indices", "X_indices[i, :len(indices)] = indices",
      "X_indices[0, :len(indices)] = indices", r"word j of sentence i goes to X_indices\[i, j\]"),
+    ("indices: a float array", "sentences_to_indices", "X_indices = np.zeros((m, max_len), dtype=np.int32)",
+     "X_indices = np.zeros((m, max_len))", r"X_indices has dtype float64: this course asks for int32"),
     # --- pretrained_embedding_layer
     ("embedding: trainable", "pretrained_embedding_layer", "trainable=False, ", "",
      r"pass trainable=False"),

@@ -49,6 +49,12 @@ MUTANTS = [
      "out = keras.layers.Dense(densor.units, activation='softmax')(a)", r"weight tensors of its own: use the LSTM_cell, densor"),
     ("always step 0 of X", "djmodel", "x = X[:, t, :]", "x = X[:, 0, :]",
      r"step 0 is right but a later step is not"),
+    ("step t reads X at t - 1", "djmodel", "x = X[:, t, :]", "x = X[:, t - 1, :]",
+     r"step t reads X\[:, t-1, :\] .*at step t read X\[:, t, :\]"),
+    # the classic Lambda (whose late-bound t would read the last step everywhere) is refused
+    ("the classic Lambda slice", "djmodel", "x = X[:, t, :]",
+     "x = keras.layers.Lambda(lambda z: z[:, t, :])(X)",
+     r"it uses a Lambda layer.*no subclassed Model, custom layer or Lambda: X\[:, t, :\]"),
     # --- music_inference_model
     ("feeds back the probabilities", "music_inference_model", "x = ops.argmax(out, axis=-1)\n"
      "        x = ops.one_hot(x, n_values)\n", "x = out\n",
@@ -64,6 +70,14 @@ MUTANTS = [
      r"Keras 3 tensors do not go through tf\.\* functions: write ops\.argmax"),
     ("one output only", "music_inference_model", "outputs.append(out)", "outputs = [out]",
      r"should have Ty = \d+ outputs \(one per step\), got 1"),
+    ("np.argmax on a Keras tensor", "music_inference_model", "x = ops.argmax(out, axis=-1)",
+     "x = np.argmax(out, axis=-1)", r"\(at .*line \d+.*: x = np.argmax\(out, axis=-1\)\)\. While the "
+     r"model is built, out is a symbolic Keras tensor.*numpy .*cannot read it. Use keras.ops"),
+    # the model builds, and fails only when run on several examples, inside Keras
+    ("argmax over the examples", "music_inference_model", "x = ops.argmax(out, axis=-1)",
+     "x = ops.argmax(out, axis=0)", r"fails when it runs on several examples: x has shape \(\d+, ?\) after "
+     r".*line \d+, in music_inference_model: x = ops.argmax\(out, axis=0\), so its first axis is "
+     r"no longer the examples"),
     # --- predict_and_sample
     ("argmax over the wrong axis", "predict_and_sample", "np.argmax(pred, axis=-1)",
      "np.argmax(pred, axis=0)", r"argmax over the values, the last axis"),
@@ -103,8 +117,16 @@ MUTANTS = [
      "if position > total_steps:", r"stop as soon as position reaches total_steps"),
     ("onset advanced by one step", "generate_with_context", "onset = position", "onset = onset + 1",
      r"pairs given to context_at should begin|call context_at once per predicted value"),
+    # the crash happens in choose, one line later: its message names the line that is wrong
     ("step returns only probs", "generate_with_context", "probs, state = step(ids[-1], context_at(position, onset), state)",
-     "probs = step(ids[-1], context_at(position, onset), state)", r"raised|should begin|ids differ"),
+     "probs = step(ids[-1], context_at(position, onset), state)",
+     r"raised BadArgument: choose\(probs\) was given a tuple of 2 items, not the probabilities: step "
+     r"returns the pair \(probs, state\), unpack it with probs, state = step\(\.\.\.\)"),
+    ("context_at arguments swapped", "generate_with_context", "context_at(position, onset)",
+     "context_at(onset, position)", r"context_at takes \(step, prev_step\) in that order.*other way round"),
+    # without the guard this loop runs until memory is full
+    ("onset never advanced", "generate_with_context", "        onset = position\n", "",
+     r"raised RunawayLoop: .*called \d+ times.*The loop does not move forward: .*set onset to the step"),
 ]
 
 

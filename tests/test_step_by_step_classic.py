@@ -64,7 +64,7 @@ CLASSIC = {
         n_y, n_a = parameters['Wy'].shape
         a = np.zeros((n_a, m, T_x))
         c = np.zeros((n_a, m, T_x))
-        y = np.zeros((n_y, m, T_x))
+        y_pred = np.zeros((n_y, m, T_x))  # the classic's `y`: this course says y_pred everywhere
         a_next = a0
         c_next = np.zeros((n_a, m))
         for t in range(T_x):
@@ -72,7 +72,7 @@ CLASSIC = {
             a_next, c_next, yt, cache = lstm_cell_forward(xt, a_next, c_next, parameters)
             a[:, :, t] = a_next
             c[:, :, t] = c_next
-            y[:, :, t] = yt
+            y_pred[:, :, t] = yt
             caches.append(cache)
         caches = (caches, x)
     """,

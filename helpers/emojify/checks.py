@@ -9,6 +9,8 @@ or model) leaves the probes of ``probes.py`` only as plain values (its JSON and 
 ``helpers.keras_wire``); the checks rebuild it on their side and inspect that copy.
 """
 
+import re
+
 import numpy as np
 
 from .. import keras_wire
@@ -74,6 +76,13 @@ def check_sentence_to_avg(fn, report):
                    "a sentence without a known word gives zeros",
                    "a sentence with no known word must give a vector of zeros "
                    "(don't divide by a count of 0).")
+    # GloVe's vectors are float32, as here; the average is float64 (the docstring says so)
+    glove_like = {w: v.astype(np.float32) for w, v in w2v.items()}
+    avg32 = np.asarray(report.call(fn, "i love you", glove_like))
+    report.require(avg32.dtype == np.float64, "float32 word vectors give a float64 average",
+                   f"with float32 word vectors (GloVe's) your average is {avg32.dtype}: return "
+                   "float64, as the docstring says: add the vectors into the given avg = "
+                   "np.zeros(...) (float64), not np.mean or sum of the float32 vectors alone.")
 
 
 # ---------------------------------------------------------------- model
@@ -97,6 +106,12 @@ def _step_multiple(got, want, start):
     if abs(k - round(k)) < 1e-6 and round(k) != 1 and np.allclose(step, k * ref_step, atol=1e-8):
         return round(k)
     return None
+
+
+def printed_costs(printed: str) -> list:
+    """The numbers printed right after the word "cost" (``cost = 1.6094``, ``Cost: 0.3``)."""
+    found = re.findall(r"cost\W{0,4}(-?\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)", printed, re.I)
+    return [float(v) for v in found]
 
 
 @exercise("model", POINTS["model"])
@@ -151,6 +166,11 @@ def check_model(fn, report):
                    "sentence: one integer label 0-4 per sentence.")
     report.require("cost" in one["printed"].lower(), "it reports the cost while training",
                    "print the cost (and accuracy) during training, e.g. at iteration 0.")
+    costs = printed_costs(one["printed"])
+    report.require(not costs or any(c > 0 for c in costs), "the printed cost is above 0",
+                   f"every cost you print is {costs[0] if costs else 0:.4f}: the cross-entropy of a "
+                   "sentence is above 0, so add each sentence's cross-entropy to cost inside the "
+                   "loop over the sentences, starting from cost = 0 at each iteration.")
 
     three = _trained(report, fn, SENTENCES, LABELS, 0.1, 3)
     report.close(three["W"], ref["model/m8_it3/W"], "W after three passes",
@@ -172,6 +192,10 @@ def check_sentences_to_indices(fn, report):
                    and np.array_equal(got, np.round(got)), "the indices are whole numbers",
                    f"the indices should be whole numbers (got {got.dtype} values like "
                    f"{got.ravel()[:3]}): X_indices = np.zeros((m, max_len), dtype=np.int32).")
+    report.require(got.dtype == np.int32, "X_indices is int32",
+                   f"X_indices has dtype {got.dtype}: this course asks for int32 indices, the dtype "
+                   "that the model's Input reads; keep the given X_indices = np.zeros((m, max_len), "
+                   "dtype=np.int32) and write each row into it.")
     if not np.array_equal(got, want) and np.array_equal(
             got, expected_arrays(MODULE)["sentences_to_indices/case sensitive"]):
         report.fail("'I' and 'LOVE' were skipped as unknown words: word_to_index holds lower-case "

@@ -183,6 +183,7 @@ def inspect_model(got: dict, weights, names, inputs, key: str) -> dict:
     held = keras_wire.weighted_layers(model)
     kinds = sorted(kind for kind, _ in held)
     info = {"is_model": True, "inputs": [list(t.shape) for t in model.inputs],
+            **({"batch_lost": str(got["batch_lost"])[:300]} if "batch_lost" in got else {}),
             "n_outputs": len(model.outputs), "n_params": int(model.count_params()),
             "shares_layers": kinds == ["Dense", "LSTM"]
                              and sorted(layer.name for _, layer in held) == sorted(names),
@@ -229,12 +230,18 @@ def check_note_to_value(fn, report):
 def _require_model(report, name: str, got: dict, crashes, first: str, shape: tuple, symbolic: str,
                    n_a: int) -> None:
     """What a probe saw of a built model: no crash, a keras.Model, inputs [first, a0, c0]."""
+    if "crash_run" in got and "batch_lost" in got:
+        report.fail(f"the model {name} returns is built but fails when it runs on several examples: "
+                    f"{got['batch_lost']}, so its first axis is no longer the examples (None). Reduce "
+                    "or index over the values, the last axis (e.g. ops.argmax(out, axis=-1)), never "
+                    "over axis 0")
     if "crash" in got or "crash_run" in got:
         _crash_hint(report, name, got.get("crash") or got["crash_run"], crashes)
     if "unbuildable" in got:
         report.fail(f"the model {name} returns cannot be rebuilt from its JSON ({got['unbuildable']}): "
                     "build it from Keras's own layers and keras.ops only (no subclassed Model, "
-                    "custom layer or Lambda)")
+                    "custom layer or Lambda: X[:, t, :] and keras.ops calls work on Keras tensors "
+                    "as they are)")
     report.require(got["is_model"], "returns a keras.Model",
                    f"{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), "
                    f"not a {got.get('type')}")
@@ -245,7 +252,17 @@ def _require_model(report, name: str, got: dict, crashes, first: str, shape: tup
                    f"(None, n_a), (None, n_a); got {shapes}")
 
 
+# a Keras tensor given to a function that needs numbers (numpy) or TensorFlow tensors (tf.*)
+NOT_NUMBERS = (r"KerasTensor is symbolic|convert it to a NumPy array",
+               "While the model is built, out is a symbolic Keras tensor, with no numbers yet: numpy "
+               "(np.argmax, to_categorical) cannot read it. Use keras.ops: ops.argmax(out, axis=-1), "
+               "ops.one_hot(..., n_values).")
+NOT_TF = (KERAS3_TF + r".*\(at [^()]*, in \w+: (?!.*\btf\.)",   # the learner's line, without tf.*
+          "Your line gives a Keras 3 tensor to a function outside Keras: use keras.ops "
+          "(ops.argmax, ops.one_hot) or a layer.")
+
 DJ_CRASHES = (
+    NOT_NUMBERS, NOT_TF,
     (r"expected ndim=3, found ndim=2|expected shape=\(None, None, \d+\)|ndim=2",
      "LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through "
      "reshaper before LSTM_cell."),
@@ -283,6 +300,9 @@ def check_djmodel(fn, report):
         if _close(pred, E[f"djmodel/{index}/densor(c)"]):
             report.fail("the predictions are densor applied to the cell state c: apply densor to "
                         "the hidden state a")
+        if _close(pred, E[f"djmodel/{index}/reads step t-1"]):
+            report.fail("step t reads X[:, t-1, :] (step 0 reads the last step, X[:, -1, :]): "
+                        "at step t read X[:, t, :]")
         if _close(pred, E[f"djmodel/{index}/states not carried"]):
             report.fail("every step starts from a0 and c0: pass initial_state=[a, c], the a and c "
                         "returned by the previous step, so the state is carried through time")
@@ -290,11 +310,13 @@ def check_djmodel(fn, report):
             report.fail(f"step 0 is right but a later step is not: keep the new a and c that "
                         f"LSTM_cell returns (its 2nd and 3rd outputs) and read step t of X as X[:, t, :]")
         report.close(pred, E[f"djmodel/{index}/pred"], f"predictions for Tx = {Tx}",
-                     hint="Pass initial_state=[a, c] to LSTM_cell, keep its new a and c for the "
-                          "next step, and apply densor to a.", atol=1e-5, rtol=1e-4)
+                     hint="At step t read X[:, t, :], reshape it, pass initial_state=[a, c] to "
+                          "LSTM_cell, keep its new a and c for the next step, and apply densor to a.",
+                     atol=1e-5, rtol=1e-4)
 
 
 INF_CRASHES = (
+    NOT_NUMBERS, NOT_TF,
     (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: write ops.argmax(out, axis=-1) "
                 "and ops.one_hot(..., n_values) from keras.ops instead of tf.math.argmax / tf.one_hot."),
     (r"expected ndim=3, found ndim=2|ndim=2",
@@ -436,6 +458,9 @@ def check_sample_with_temperature(fn, report):
 
 
 GEN_CRASHES = (
+    (r"RunawayLoop", "The loop does not move forward: after each value, set onset to the step "
+                     "where the new value starts (position), so that position grows "
+                     "until it reaches total_steps."),
     (r"cannot unpack|not enough values|too many values",
      "step returns the pair (probs, state): probs, state = step(ids[-1], context, state)."),
     (r"missing 1 required positional argument|takes 1 positional argument",
@@ -472,7 +497,11 @@ def check_generate_with_context(fn, report):
                 ("state not carried", "keep the state that step returns and pass it to the next call"),
                 ("feeds the first value", "feed the value just chosen (ids[-1]) to step, not first_id"),
                 ("stops late", "stop as soon as position reaches total_steps (position >= total_steps): "
-                               "a value that would start there is not part of the solo")):
+                               "a value that would start there is not part of the solo"),
+                ("context_at arguments swapped",
+                 "context_at takes (step, prev_step) in that order: first the step where the new "
+                 "value starts (onset + durations[ids[-1]]), then onset; your call passes them the "
+                 "other way round")):
             if (np.array_equal(ids, E[f"{key}/{kind}/ids"])
                     and np.array_equal(asked, E[f"{key}/{kind}/asked"])):
                 report.fail(hint)

@@ -7,10 +7,12 @@ its raw result as plain values: a built model as its JSON and weights
 answer and judges nothing: the checks (``checks.py``) do that on their side, and when
 grading they run in the grading process, which believes nothing else a probe might say.
 """
+import sys
+
 import numpy as np
 
 from .. import keras_wire
-from ..checking import describe_crash
+from ..checking import describe_crash, learner_line
 
 
 def _layers(weights, names=(None, None)):
@@ -28,21 +30,57 @@ def _layers(weights, names=(None, None)):
     return LSTM_cell, densor, reshaper
 
 
-def _probe_built(build) -> dict:
-    """Call ``build()`` (the learner's function on toy layers) and return the model it built as
-    plain values (``keras_wire.as_plain``: its JSON and weights); a crash as its one-line text."""
+def _batch_axis_watch(code):
+    """(tracer, found): while ``sys.settrace(tracer)`` is on, ``found`` records the first line of
+    the learner's function ``code`` after which one of its local Keras tensors no longer starts
+    with the examples' axis (its first dimension a number, not None): ``{"name", "shape",
+    "line"}``. A model built so cannot run on another number of examples; its crash, inside
+    Keras, would not name the learner's line."""
+    import keras
+    found, last = {}, [code.co_firstlineno]
+
+    def local(frame, event, arg):
+        if event in ("line", "return") and not found:
+            for name, value in list(frame.f_locals.items()):
+                if isinstance(value, keras.KerasTensor) and value.shape and value.shape[0] is not None:
+                    found.update(name=name, shape=str(tuple(value.shape)), line=learner_line(frame, last[0]))
+                    break
+            last[0] = frame.f_lineno
+        return local
+
+    def tracer(frame, event, arg):
+        return local if event == "call" and frame.f_code is code else None
+
+    return tracer, found
+
+
+def _probe_built(build, fn=None) -> dict:
+    """Call ``build()`` (the learner's function ``fn`` on toy layers) and return the model it
+    built as plain values (``keras_wire.as_plain``: its JSON and weights), with ``batch_lost``
+    when a tensor lost its examples' axis (:func:`_batch_axis_watch`); a crash as its one-line text."""
+    code = getattr(fn, "__code__", None)
+    tracer, found = _batch_axis_watch(code) if code is not None else (None, {})
+    previous = sys.gettrace()
+    if tracer is not None:
+        sys.settrace(tracer)
     try:
         model = build()
     except NotImplementedError:
         raise
     except Exception as err:
         return {"crash": describe_crash(err)}
-    return keras_wire.as_plain(model)
+    finally:
+        if tracer is not None:
+            sys.settrace(previous)
+    plain = keras_wire.as_plain(model)
+    if found:
+        plain["batch_lost"] = f"{found['name']} has shape {found['shape']} after {found['line']}"
+    return plain
 
 
 def probe_djmodel(fn, Tx, weights, names) -> dict:
     """``fn(Tx, LSTM_cell, densor, reshaper)`` on toy layers: the model, as plain values."""
-    return _probe_built(lambda: fn(Tx, *_layers(weights, names)))
+    return _probe_built(lambda: fn(Tx, *_layers(weights, names)), fn)
 
 
 def probe_music_inference_model(fn, Ty, weights, names) -> dict:
@@ -50,7 +88,7 @@ def probe_music_inference_model(fn, Ty, weights, names) -> dict:
     def build():
         LSTM_cell, densor, _ = _layers(weights, names)
         return fn(LSTM_cell, densor, Ty=Ty)
-    return _probe_built(build)
+    return _probe_built(build, fn)
 
 
 def toy_inference_model(weights, n_a: int = 3):
@@ -88,15 +126,48 @@ def probe_predict_and_sample(fn, weights, x0, a0, c0) -> dict:
         return {"crash": describe_crash(err)}
 
 
-class _ToyStep:
-    """A tiny recurrent model in numpy: (x_id, context, state) -> (probs, state); records calls."""
+class RunawayLoop(RuntimeError):
+    """The learner's generation loop called back far more often than its solo allows."""
 
-    def __init__(self, weights):
+
+class BadArgument(TypeError):
+    """A callback of generate_with_context was given something else than it takes."""
+
+
+def _vector(value, size: int, what: str) -> np.ndarray:
+    """``value`` as a float vector of ``size`` numbers, or :class:`BadArgument` naming ``what``."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        kind = f"a {type(value).__name__}" + (f" of {len(value)} items" if isinstance(value, tuple) else "")
+        raise BadArgument(f"{what} was given {kind}, not a vector of {size} numbers") from None
+    if array.shape != (size,):
+        raise BadArgument(f"{what} was given an array of shape {array.shape}, not ({size},)")
+    return array
+
+
+class _ToyStep:
+    """A tiny recurrent model in numpy: (x_id, context, state) -> (probs, state); records calls.
+
+    ``limit``: calls allowed before :class:`RunawayLoop` stops a loop that does not advance."""
+
+    def __init__(self, weights, limit: int | None = None):
         self.Wx, self.Wa, self.b, self.Wy, self.by = weights
         self.n_values = self.Wy.shape[1]
         self.calls = []
+        self.limit = limit
 
     def __call__(self, x_id, context, state):
+        if self.limit is not None and len(self.calls) >= self.limit:
+            raise RunawayLoop(f"step was called {len(self.calls) + 1} times, for a solo of at most "
+                              f"{self.limit} values")
+        if isinstance(x_id, (tuple, list)) or np.ndim(x_id) != 0:
+            raise BadArgument(f"step's x_id was given {type(x_id).__name__} {np.shape(x_id)}, not one id")
+        if not 0 <= int(x_id) < self.n_values:
+            raise BadArgument(f"step's x_id was given {int(x_id)}, not an id in 0 .. {self.n_values - 1}")
+        context = _vector(context, self.Wx.shape[0] - self.n_values, "step's context")
+        if state is not None:
+            state = _vector(state, self.Wa.shape[0], "step's state (None at first, then what step returned)")
         x = np.zeros(self.n_values)
         x[int(x_id)] = 1
         a = np.zeros(self.Wa.shape[0]) if state is None else np.asarray(state, dtype=float)
@@ -111,16 +182,24 @@ class _ToyStep:
 def probe_generate_with_context(fn, weights, table, durations, first_id, total) -> dict:
     """Run ``fn`` with a toy step function and a toy context (rows of ``table`` by position in
     the bar); return the ids and the ``(step, prev_step)`` pairs whose context was asked for."""
-    step = _ToyStep(weights)
+    limit = int(total) + 1  # every value lasts at least one step
+    step = _ToyStep(weights, limit)
     asked = []
 
     def context_at(position, prev_position):
+        if len(asked) >= limit:
+            raise RunawayLoop(f"context_at was called {len(asked) + 1} times, for a solo of at most "
+                              f"{limit} values")
         asked.append((int(position), -1 if prev_position is None else int(prev_position)))
         prev = table[0] if prev_position is None else table[int(prev_position) % len(table)]
         return table[int(position) % len(table)] + 0.5 * prev
 
     def choose(probs):
-        return int(np.argmax(probs))
+        if isinstance(probs, tuple) and len(probs) == 2:
+            raise BadArgument("choose(probs) was given a tuple of 2 items, not the probabilities: "
+                              "step returns the pair (probs, state), unpack it with "
+                              "probs, state = step(...)")
+        return int(np.argmax(_vector(probs, step.n_values, "choose(probs)")))
 
     try:
         ids = fn(step, context_at, durations.copy(), first_id, total, choose)

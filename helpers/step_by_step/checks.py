@@ -33,6 +33,8 @@ GRAD_KEYS = {
     "lstm": ("dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"),
     "gru": ("dWz", "dWr", "dWh", "dbz", "dbr", "dbh"),
 }
+# what rnn_forward, lstm_forward and gru_forward return, before caches
+SEQ_OUTPUTS = {"rnn": ("a", "y_pred"), "lstm": ("a", "y_pred", "c"), "gru": ("a", "y_pred")}
 ATOL, RTOL = 1e-7, 1e-6
 
 
@@ -235,6 +237,7 @@ def check_cell_forward(report, fn, kind):
         if not isinstance(cache, tuple) or len(cache) != len(CACHE_FIELDS[kind]):
             check_cache(report, cache, kind, want, fn_name)
         got = dict(zip(CACHE_FIELDS[kind], cache))
+        swapped_fields_hint(report, got, want, kind)
         got.update(a_next=a_next, yt_pred=yt_pred)
         if kind == "lstm":
             got["c_next"] = out[1]
@@ -258,6 +261,22 @@ def check_cell_forward(report, fn, kind):
         report.ok(f"{case_label(sizes)}: outputs and cache match the reference")
 
 
+def swapped_fields_hint(report, cache, want, kind):
+    """Fail when two cache items hold each other's values (right values, wrong places)."""
+    fields = [f for f in CACHE_FIELDS[kind] if f != "parameters"]
+    listing = "(" + ", ".join(CACHE_FIELDS[kind]) + ")"
+    for i, first in enumerate(fields):
+        if close(cache[first], want[first]):
+            continue
+        for second in fields[i + 1:]:
+            if (np.shape(want[first]) == np.shape(want[second]) and close(cache[first], want[second])
+                    and close(cache[second], want[first])):
+                order = CACHE_FIELDS[kind]
+                report.fail(f"cache item {order.index(first)} should be {first} but holds {second}, "
+                            f"and item {order.index(second)} holds {first}: your values are right, "
+                            f"their places are swapped; keep the order {listing}")
+
+
 def gate_values_hint(report, got, E, key, g, kind):
     gate = GATE_NAMES[g]
     want = E[f"{key}/{gate}"]
@@ -267,6 +286,10 @@ def gate_values_hint(report, got, E, key, g, kind):
     if gate == "hht" and close(value, E[f"{key}/reset_open/hht"]):
         report.fail("hht is what you get without the reset gate: the candidate reads "
                     "[rt*a_prev; xt], the reset gate scales a_prev before Wh")
+    if gate == "hht" and close(value, E[f"{key}/reset_after/hht"]):
+        report.fail("hht is what you get with the reset gate applied after the recurrent product, "
+                    "rt*(Wh[:, :n_a]·a_prev), as Keras's default GRU (reset_after=True) does; this "
+                    "course places it before (reset_after=False): hht = tanh(Wh·[rt*a_prev; xt] + bh)")
     activation = "tanh" if g in "ch" else "sigmoid"
     hint = range_hint(value, want, gate, activation)
     if hint:
@@ -286,12 +309,12 @@ def lstm_state_hint(report, got, E, key, inputs):
         ft, it, cct, c_prev = E[f"{key}/ft"], E[f"{key}/it"], E[f"{key}/cct"], inputs["c_prev"]
         if close(got["c_next"], it * c_prev + ft * cct):
             report.fail("c_next has the two gates swapped: the forget gate ft scales the old cell "
-                        "state and the update gate it scales the candidate, c_next = ft*c_prev + it*cct")
+                        "state and the input gate it scales the candidate, c_next = ft*c_prev + it*cct")
         if close(got["c_next"], c_prev + it * cct):
             report.fail("c_next keeps all of c_prev: the forget gate must scale it, "
                         "c_next = ft*c_prev + it*cct")
         if close(got["c_next"], ft * c_prev + cct):
-            report.fail("c_next adds all of the candidate: the update gate must scale it, "
+            report.fail("c_next adds all of the candidate: the input gate must scale it, "
                         "c_next = ft*c_prev + it*cct")
         report.fail("c_next is off: the new cell state is ft*c_prev plus it*cct")
     if not close(got["a_next"], a_want):
@@ -314,10 +337,31 @@ def gru_state_hint(report, got, E, key, inputs):
     report.fail("a_next is off: a_next = zt*a_prev + (1-zt)*hht")
 
 
+def seq_state_hint(report, kind, name, got, want, a0, c_from_a0, wrong):
+    """Name the loop mistakes that leave ``got`` (a or c) off: a stored before its step, steps
+    the loop never reaches, a cell state started at a0."""
+    start = a0 if name == "a" else np.zeros_like(a0)
+    if T_steps(want) > 1 and close(got, np.concatenate([start[:, :, None], want[:, :, :-1]], axis=2)):
+        report.fail(f"{name}[:, :, t] holds the state step t started from, one step late: store "
+                    f"the {name}_next that {kind}_cell_forward returns for step t")
+    if c_from_a0 is not None and close(got, c_from_a0):
+        report.fail(f"{name} is what you get when the cell state starts at a0: the cell state "
+                    "starts at zeros, c_next = np.zeros((n_a, m)); a0 starts the hidden state only")
+    if wrong == list(range(wrong[0], T_steps(want))) and np.all(np.asarray(got)[:, :, wrong[0]:] == 0):
+        if wrong[0] == 0:
+            report.fail(f"{name} is off: it is still all zeros; fill {name}[:, :, t] at every step t")
+        report.fail(f"{name}[:, :, {wrong[0]}:] is still zeros: the loop must visit every step, "
+                    "t = 0, ..., T_x-1, i.e. range(T_x)")
+
+
+def T_steps(array):
+    return np.shape(array)[2]
+
+
 def check_seq_forward(report, fn, kind):
     E = refs()
     fn_name = f"{kind}_forward"
-    names = {"rnn": ("a", "y_pred"), "lstm": ("a", "y", "c"), "gru": ("a", "y_pred")}[kind]
+    names = SEQ_OUTPUTS[kind]
     returns = "(" + ", ".join(names) + ", caches)"
     for index, sizes in enumerate(SEQ_CASES):
         n_x, n_a, n_y, m, T_x = sizes
@@ -334,6 +378,8 @@ def check_seq_forward(report, fn, kind):
             if close(got[name], want):
                 continue
             wrong = [t for t in range(T_x) if not close(got[name][:, :, t], want[:, :, t])]
+            seq_state_hint(report, kind, name, got[name], want, a0, E[f"{key}/c0_a0/{name}"]
+                           if kind == "lstm" else None, wrong)
             if wrong[0] > 0:
                 carried = "a_next and c_next" if kind == "lstm" else "a_next"
                 report.fail(f"{name}[:, :, 0] is right but {name}[:, :, {wrong[0]}] is not: pass "
@@ -372,8 +418,8 @@ CELL_HINTS = {
                      "(the cell state also reaches the loss through a_next), and the candidate's "
                      "is dc*it*(1 - cct**2)"),
              ("dbc", "dbc is the candidate gradient summed over the examples (axis 1)"),
-             ("dWi", "the update gate's gradient is off: dc*cct*it*(1-it)"),
-             ("dbi", "dbi is the update-gate gradient summed over the examples (axis 1)"),
+             ("dWi", "the input gate's gradient is off: dc*cct*it*(1-it)"),
+             ("dbi", "dbi is the input-gate gradient summed over the examples (axis 1)"),
              ("dWf", "the forget gate's gradient is off: dc*c_prev*ft*(1-ft)"),
              ("dbf", "dbf is the forget-gate gradient summed over the examples (axis 1)"),
              ("dc_prev", "dc_prev is off: the old cell state reaches c_next only through the "
@@ -453,7 +499,7 @@ def check_cell_backward(report, fn, kind):
                     report.fail(hints[name])
             for tag, zero in TANH_PROBES[kind].items():
                 if tag == "tanh0_cct" and ({"dWi", "dbi"} & set(wrong)):
-                    continue  # cct = 0 also zeroes the update gate's gradient: no verdict
+                    continue  # cct = 0 also zeroes the input gate's gradient: no verdict
                 probe = report.call(fn, da_next.copy(), *[e.copy() for e in extra],
                                     cell_cache(kind, index, E, tanh_zero=zero))
                 if isinstance(probe, dict) and all(
@@ -474,6 +520,17 @@ def check_cell_backward(report, fn, kind):
         report.ok(f"{case_label(sizes)}: every gradient matches the reference")
         if index == 0:
             agree_with_finite_differences(report, out, E, key, shapes)
+
+
+def aliased_hint(report, out, E, key, wrong):
+    """Fail when several gradients hold one array: ``dWz = dWr = dWh = np.zeros(...)``."""
+    for name in wrong:
+        same = [k for k in wrong if np.shape(out[k]) == np.shape(out[name]) and close(out[k], out[name])]
+        if len(same) > 1 and close(out[name], sum(E[f"{key}/{k}"] for k in same)):
+            report.fail(f"{', '.join(same)} hold the same values, the sum of their gradients: they "
+                        f"are one array under {len(same)} names (a = b = np.zeros(...) makes a "
+                        "single array, and each += adds into it); create each one with its own "
+                        "np.zeros")
 
 
 def check_seq_backward(report, fn, kind):
@@ -498,6 +555,7 @@ def check_seq_backward(report, fn, kind):
                 report.fail(f"dx is right at the last step but not before: step t must receive "
                             f"da[:, :, t] plus the {carried} returned by step t+1")
             if all(dx_ok) and "da0" not in wrong:
+                aliased_hint(report, out, E, key, [k for k in GRAD_KEYS[kind] if k in wrong])
                 report.fail("dx and da0 are right but the parameter gradients are not: the "
                             "parameters are shared by all steps, so add up (+=) their gradients "
                             "over every time step")
@@ -517,7 +575,7 @@ DEFINES = {
     "rnn_cell_forward": ("a_next", "yt_pred", "cache"),
     "rnn_forward": ("a", "y_pred", "caches"),
     "lstm_cell_forward": ("a_next", "c_next", "yt_pred", "cache"),
-    "lstm_forward": ("a", "y", "c", "caches"),
+    "lstm_forward": ("a", "y_pred", "c", "caches"),
     "rnn_cell_backward": ("dxt", "da_prev") + GRAD_KEYS["rnn"],
     "rnn_backward": ("dx", "da0") + GRAD_KEYS["rnn"],
     "lstm_cell_backward": ("dxt", "da_prev", "dc_prev") + GRAD_KEYS["lstm"],

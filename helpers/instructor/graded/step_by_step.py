@@ -116,26 +116,26 @@ def lstm_forward(x, a0, parameters):
 
     Returns:
     a -- hidden states, (n_a, m, T_x)
-    y -- predictions, (n_y, m, T_x)
+    y_pred -- predictions, (n_y, m, T_x)
     c -- cell states, (n_a, m, T_x)
     caches -- tuple (list of the T_x cell caches, x)
     """
-    # Your code (≈ 14 lines) must define: a, y, c, caches
+    # Your code (≈ 14 lines) must define: a, y_pred, c, caches
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     a = np.zeros((n_a, m, T_x))
     c = np.zeros((n_a, m, T_x))
-    y = np.zeros((n_y, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
     caches = []
     a_next, c_next = a0, np.zeros((n_a, m))
     for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
+        a_next, c_next, yt_pred, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
         a[:, :, t] = a_next
         c[:, :, t] = c_next
-        y[:, :, t] = yt
+        y_pred[:, :, t] = yt_pred
         caches.append(cache)
     caches = (caches, x)
-    return a, y, c, caches
+    return a, y_pred, c, caches
 
 
 # GRADED FUNCTION: rnn_cell_backward

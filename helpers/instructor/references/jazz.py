@@ -36,11 +36,11 @@ def dj_mistakes(weights, X, a0, c0) -> dict:
     """Stacked (Tx, m, n_values) predictions of the typical mistakes of djmodel."""
     W, b = (np.asarray(w, dtype=np.float64) for w in weights[3:])
     out = {}
-    for kind in ("densor(c)", "states not carried", "last step only"):
+    for kind in ("densor(c)", "states not carried", "last step only", "reads step t-1"):
         a, c, preds = a0.astype(float), c0.astype(float), []
         for t in range(X.shape[1]):
             start = (a0, c0) if kind == "states not carried" else (a, c)
-            a, c, p = np_lstm_step(X[:, t], *start, weights)
+            a, c, p = np_lstm_step(X[:, t - 1 if kind == "reads step t-1" else t], *start, weights)
             if kind == "densor(c)":
                 z = c @ W + b
                 p = np.exp(z - z.max(-1, keepdims=True))
@@ -95,8 +95,9 @@ def reference_generation(weights, table, durations, first_id, total, mistake=Non
         position = onset + int(durations[ids[-1]])
         if position >= total if mistake != "stops late" else position > total:
             break
-        where = onset if mistake == "context before the duration" else position
-        prev = position if mistake == "prev_step is the new step" else onset
+        swapped = mistake == "context_at arguments swapped"
+        where = onset if mistake == "context before the duration" or swapped else position
+        prev = position if mistake == "prev_step is the new step" or swapped else onset
         asked.append((where, prev))
         context = table[where % len(table)] + 0.5 * table[prev % len(table)]
         x = ids[0] if mistake == "feeds the first value" else ids[-1]
@@ -108,7 +109,7 @@ def reference_generation(weights, table, durations, first_id, total, mistake=Non
 
 
 GEN_MISTAKES = ("context before the duration", "prev_step is the new step", "state not carried",
-                "feeds the first value", "stops late")
+                "feeds the first value", "stops late", "context_at arguments swapped")
 
 
 def _total_on_a_boundary(weights, table, durations, first_id, total) -> int:

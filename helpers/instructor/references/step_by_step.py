@@ -7,7 +7,7 @@ finite differences of the forward pass for the backward functions.
 """
 import numpy as np
 
-from ...step_by_step.checks import (CACHE_FIELDS, CELL_CASES, GATES, GATE_NAMES, GRAD_KEYS, KINDS, SEQ_CASES, TANH_PROBES, cell_args, cell_cache, cell_inputs, fresh, seq_caches, seq_inputs, swapped, upstream, with_changed)
+from ...step_by_step.checks import (CACHE_FIELDS, CELL_CASES, GATES, GATE_NAMES, GRAD_KEYS, KINDS, SEQ_CASES, SEQ_OUTPUTS, TANH_PROBES, cell_args, cell_cache, cell_inputs, fresh, seq_caches, seq_inputs, swapped, upstream, with_changed)
 from ...step_by_step.rnn_utils import numerical_gradient
 
 FD_STEP = 1e-6   # numerical_gradient's step
@@ -43,6 +43,10 @@ def _cell_forward_refs(graded, kind, index):
         out[f"{key}/no_b{g}/{gate}"] = run(with_changed(parameters, **{f"b{g}": 0 * parameters[f"b{g}"]}))[gate]
     if kind == "gru":
         out[f"{key}/reset_open/hht"] = run(with_changed(parameters, br=parameters["br"] + 60.0))["hht"]
+        # Keras's reset_after=True: the reset gate scales the recurrent product, not a_prev
+        n_a, Wh = inputs["a_prev"].shape[0], parameters["Wh"]
+        out[f"{key}/reset_after/hht"] = np.tanh(main["rt"] * (Wh[:, :n_a] @ inputs["a_prev"])
+                                                + Wh[:, n_a:] @ inputs["xt"] + parameters["bh"])
     return out
 
 
@@ -50,11 +54,17 @@ def _seq_forward_refs(graded, kind, index):
     x, a0, parameters = seq_inputs(kind, index)
     result = getattr(graded, f"{kind}_forward")(x, a0, fresh(parameters))
     key = f"{kind}_forward/case{index}"
-    names = {"rnn": ("a", "y_pred"), "lstm": ("a", "y", "c"), "gru": ("a", "y_pred")}[kind]
-    out = {f"{key}/{n}": v for n, v in zip(names, result)}
+    out = {f"{key}/{n}": v for n, v in zip(SEQ_OUTPUTS[kind], result)}
     for g in GATES.get(kind, ()):
         position = CACHE_FIELDS[kind].index(GATE_NAMES[g])
         out[f"{key}/{GATE_NAMES[g]}"] = np.stack([c[position] for c in result[-1][0]], axis=2)
+    if kind == "lstm":  # the cell state started at a0 instead of zeros
+        a_next, c_next, states = a0, a0, {"a": [], "c": []}
+        for t in range(x.shape[2]):
+            a_next, c_next, _, _ = graded.lstm_cell_forward(x[:, :, t], a_next, c_next, fresh(parameters))
+            states["a"].append(a_next)
+            states["c"].append(c_next)
+        out.update({f"{key}/c0_a0/{n}": np.stack(v, axis=2) for n, v in states.items()})
     return out
 
 
