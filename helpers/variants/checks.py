@@ -2,16 +2,17 @@
 holds the reference).
 
 ``adding_problem`` draws random sequences, and a correct solution may draw its numbers in
-any order, so the check compares no arrays with a reference: it checks the properties that
-define the task (shapes and types, the values' range and spread, two markers per sequence,
-one in each half, at every position of its half, the target) on several sizes, and that the
-sequences come from the generator passed in. Grading contract: the learner's function runs
+any order, so the check compares no sequences with a reference: it checks the properties
+that define the task (shapes and types, the values' range and spread, two markers per
+sequence, one in each half, at every position of its half, the target) on several sizes, that
+the sequences come from the generator passed in, and that the targets' mean and variance over
+2,000 sequences are those of the reference solution's (:func:`expected`). Grading contract: the learner's function runs
 inside :func:`probe_adding_problem`, which makes the generator from a seed and returns plain
 arrays.
 """
 import numpy as np
 
-from ..checking import exercise, rng
+from ..checking import exercise, expected_arrays, rng
 
 MODULE = "variants"
 POINTS = {"adding_problem": 10}
@@ -26,6 +27,14 @@ def probe_adding_problem(fn, m: int, T_x: int, seed: int):
                                                    if isinstance(out, (tuple, list)) else "")}
     x, y = out
     return {"x": np.asarray(x), "y": np.asarray(y)}
+
+
+def expected(graded) -> dict:
+    """The mean and variance of the reference solution's targets over the check's 2,000
+    sequences (T_x = 10)."""
+    _, y = graded.adding_problem(2000, 10, np.random.default_rng(_seed(1)))
+    y = np.asarray(y, dtype=np.float64)
+    return {"adding_problem/y_moments": np.array([y.mean(), y.var()])}
 
 
 def _seed(*key: int) -> int:
@@ -97,6 +106,13 @@ def check_adding_problem(fn, report):
                    f"draw the second marker's step at random among T_x // 2 .. T_x - 1 (the "
                    f"last step included); in {m} sequences of T_x = {T_x} it fell only on "
                    f"{sorted(set((T_x // 2 + second).tolist()))}")
+    mean, var = expected_arrays(MODULE)["adding_problem/y_moments"]
+    got = np.asarray(y, dtype=np.float64)
+    report.require(abs(got.mean() - mean) < 0.05 and abs(got.var() - var) < 0.03,
+                   "the targets have the mean and variance of the reference's",
+                   f"over {m} sequences y has mean {got.mean():.3f} and variance {got.var():.3f}, "
+                   f"the reference's {mean:.3f} and {var:.3f}: each y[i] is the sum of two "
+                   f"independent values uniform in [0, 1) (mean 1, variance 1/6)")
     again_x, again_y = _draw(report, fn, m, T_x, seed)
     other_x, _ = _draw(report, fn, m, T_x, seed + 1)
     report.require(np.array_equal(x, again_x) and np.array_equal(y, again_y)
