@@ -61,12 +61,47 @@ def test_permutation_test():
         stats.permutation_test([], [1.0])
 
 
-def test_bootstrap_interval_brackets_the_difference():
-    low, high = stats.bootstrap_interval([10.0, 10.2, 9.9, 10.1, 10.0], [9.0, 9.1, 8.9, 9.0, 9.2])
-    assert 0.7 < low < 1.0 < high < 1.3
-    low, high = stats.bootstrap_interval([1.0, 3.0, 5.0], [2.0, 4.0, 6.0])
-    assert low < 0.0 < high                         # overlapping groups: 0 is inside
-    assert stats.bootstrap_interval([1.0, 3.0], [2.0, 4.0]) == stats.bootstrap_interval([1.0, 3.0], [2.0, 4.0])
+def test_rank_sum_test_uses_only_the_order():
+    # fully apart: as small as the permutation test of the values gets
+    assert stats.rank_sum_test([6, 5, 6, 6, 7], [14, 18, 16, 10, 11]) == pytest.approx(2 / 252)
+    # a far outlier moves a test of means, not a test of ranks
+    assert stats.rank_sum_test([1, 2, 3, 4, 1000], [5, 6, 7, 8, 9]) == \
+        stats.rank_sum_test([1, 2, 3, 4, 10], [5, 6, 7, 8, 9])
+    assert stats.permutation_test([1, 2, 3, 4, 1000], [5, 6, 7, 8, 9]) != \
+        stats.permutation_test([1, 2, 3, 4, 10], [5, 6, 7, 8, 9])
+    np.testing.assert_array_equal(stats.midranks([5, 1, 5, 3]), [3.5, 1, 3.5, 2])   # ties share
+    # by enumeration: with ties, the share of splits whose rank sum is as extreme
+    a, b = [1, 2, 2], [2, 3, 4]
+    ranks = stats.midranks(a + b)
+    observed = abs(ranks[:3].mean() - ranks[3:].mean())
+    splits = list(itertools.combinations(range(6), 3))
+    extreme = sum(abs(ranks[list(c)].mean() - np.delete(ranks, list(c)).mean()) >= observed - 1e-12
+                  for c in splits)
+    assert stats.rank_sum_test(a, b) == pytest.approx(extreme / len(splits))
+
+
+def test_t_quantiles_match_the_tables():
+    # Student's t, two-sided 95 %: 12.706 (1 df), 4.303 (2), 2.776 (4), 2.228 (10), 1.960 (normal)
+    for df, want in ((1, 12.706), (2, 4.303), (4, 2.776), (10, 2.228), (10_000, 1.960)):
+        assert stats.t_quantile(0.975, df) == pytest.approx(want, abs=2e-3)
+    with pytest.raises(ValueError, match="0.5 <= q < 1"):
+        stats.t_quantile(0.2, 3)
+
+
+def test_welch_interval():
+    a, b = [10.0, 10.2, 9.9, 10.1, 10.0], [9.0, 9.1, 8.9, 9.0, 9.2]
+    low, high = stats.welch_interval(a, b)
+    diff = np.mean(a) - np.mean(b)
+    assert low < diff < high and high - diff == pytest.approx(diff - low)
+    # equal variances and sizes: the half-width is t(df) * sqrt(s_a^2/n + s_b^2/n), df = 2n - 2
+    a, b = [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]
+    low, high = stats.welch_interval(a, b)
+    assert high - low == pytest.approx(2 * 2.776 * math.sqrt(2 / 3), abs=1e-2)
+    # three seeds each, fully apart: the interval is far wider than the spread of the values
+    low, high = stats.welch_interval([4.299, 4.298, 4.300], [4.345, 4.343, 4.331])
+    assert low < -0.04 < high < -0.02
+    with pytest.raises(ValueError, match="at least 2 values per group"):
+        stats.welch_interval([1.0], [2.0, 3.0])
 
 
 def test_describe_p():

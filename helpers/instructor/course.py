@@ -19,7 +19,7 @@ NOTEBOOKS = (
     Notebook("2_jazz_improvisation.ipynb",
              "Improvise a Jazz Solo with an LSTM Network", "jazz"),
     Notebook("3_emojify.ipynb", "Emojify", "emojify"),
-    Notebook("4_rnn_variants.ipynb", "Comparing RNN variants", None),
+    Notebook("4_rnn_variants.ipynb", "Comparing RNN variants", "variants"),
 )
 
 

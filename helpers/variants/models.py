@@ -1,15 +1,15 @@
 """SimpleRNN, GRU and LSTM side by side: the tasks, models of equal size, and one training loop.
 
-    from helpers.variants.models import VARIANTS, adding_problem, units_for_budget, build_model, train
-    x, y = adding_problem(m=256, T_x=50, rng=np.random.default_rng(1))   # (256, 50, 2), (256,)
+    from helpers.variants.models import VARIANTS, units_for_budget, build_model, train
     n_a = units_for_budget("adding", "GRU", budget=1200)                  # 18 units
     model = build_model("adding", VARIANTS["GRU"], n_a)
 
 Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``):
 
 - ``"adding"`` (Hochreiter and Schmidhuber, 1997): ``T_x`` steps of (value, marker); the target
-  is the sum of the two marked values. Regression, loss MSE, reported as the *normalised*
-  MSE (MSE / variance of the target): 1 = no better than always answering the mean.
+  is the sum of the two marked values (the sequences come from notebook 4's exercise,
+  ``adding_problem``). Regression, loss MSE, reported as the *normalised* MSE (MSE / variance
+  of the target): 1 = no better than always answering the mean.
 - ``"jazz"``: next-value prediction on notebook 2's solos; reported as negative log-likelihood
   per predicted value (nats) on held-out solos, scored like notebook 2 (:func:`jazz_nll`).
 - ``"emoji"``: notebook 3's sentences -> one of 5 labels, frozen GloVe vectors in; reported as
@@ -17,8 +17,9 @@ Three tasks, one model family each (``build_model(task, variant, n_a, **dims)``)
 
 "Equal size" means equal trainable parameter counts: :func:`model_params` gives the count in
 closed form and :func:`units_for_budget` picks the number of units ``n_a`` whose count is
-closest to a budget. Running the study (configurations, seeds, results file) lives in
-``helpers.variants.study``.
+closest to a budget. The study's settings live in ``helpers.variants.config``, its runner and
+results file in ``helpers.variants.runner``, each experiment's run and tables in
+``adding``, ``jazz``, ``emoji`` and ``timing``.
 """
 from __future__ import annotations
 
@@ -107,27 +108,6 @@ def units_for_budget(task: str, cell: str, budget: int, **dims) -> int:
 
 
 # ---------------------------------------------------------------- task (a): the adding problem
-
-def adding_problem(m: int, T_x: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``m`` sequences of the adding problem.
-
-    Returns x (m, T_x, 2) float32 -- channel 0 a value drawn uniformly from [0, 1), channel 1 a
-    marker that is 1 at exactly two steps: one in the first half (t < T_x // 2), one in the
-    second half -- and y (m,) float32, the sum of the two marked values.
-    """
-    if T_x < 2 or m < 1:
-        raise ValueError(f"the adding problem needs T_x >= 2 and m >= 1, got T_x={T_x}, m={m}")
-    values = rng.uniform(0.0, 1.0, size=(m, T_x))
-    first = rng.integers(0, T_x // 2, size=m)
-    second = rng.integers(T_x // 2, T_x, size=m)
-    markers = np.zeros((m, T_x))
-    rows = np.arange(m)
-    markers[rows, first] = 1.0
-    markers[rows, second] = 1.0
-    x = np.stack([values, markers], axis=-1).astype(np.float32)
-    y = (values[rows, first] + values[rows, second]).astype(np.float32)
-    return x, y
-
 
 def normalised_mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """MSE / variance of ``y_true``: 0 is perfect, 1 is as good as predicting the mean."""
