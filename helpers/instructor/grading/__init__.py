@@ -4,7 +4,9 @@ One module per part, in the order a submission meets them:
 
 - ``cli``          the command line (``python -m helpers.instructor.grade``);
 - ``batch``        a folder of submissions: find them, reuse unchanged results, grade the
-                   rest in one process or several, write the JSON files and the gradebook;
+                   rest here or on Dask workers, write the JSON files and the gradebook;
+- ``cluster``      the Dask engine: a local cluster (``--jobs N``) or a running one
+                   (``--scheduler ADDRESS``); a task ships a submission's bytes, a dict returns;
 - ``gradebook``    the gradebook CSV and the printed summaries;
 - ``notebook``     one submission: read, recognise, run, grade; any error becomes its row;
 - ``reading``      a submitted file into a notebook, or a one-line reason;

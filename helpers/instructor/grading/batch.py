@@ -1,16 +1,17 @@
 """Grading a folder: find the submissions, skip what is already graded with the same checks,
-grade the rest (one process or several), write one JSON each and the gradebook."""
+grade the rest (here, or as tasks on Dask workers: ``cluster``), write one JSON each as the
+results come in, and the gradebook."""
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import socket
+from dataclasses import replace
 from pathlib import Path
 
 from ... import plain
-from . import fingerprints
+from . import fingerprints, view
 from .course import course
 from .gradebook import summary_line, write_gradebook
 from .notebook import Submission, grade_file, shared_release
-from .processes import become_subreaper
+from .reading import read_bytes
 from .settings import GradeError, Options
 
 
@@ -47,9 +48,32 @@ def find_submissions(target: Path) -> list[Submission]:
     return found
 
 
-def _init_worker() -> None:
-    become_subreaper()
-    course()
+def grade_shipped(sub: Submission, data: bytes | None, options: Options, release: str) -> dict:
+    """One task, here or in a worker process: grade a submission from its bytes in a sandbox
+    of this machine; a plain dict comes back, stamped with this process's grader."""
+    missing = view.missing_isolation()
+    if missing:
+        result = {"student": sub.student, "key": sub.key, "file": Path(sub.path).name,
+                  "notebook": "", "score": 0, "max_score": 0, "exercises": [],
+                  "problem": f"cannot grade on {socket.gethostname()}: {missing}"}
+    else:
+        result = grade_file(sub, options, release, data)
+    return {**result, "grader": fingerprints.grader()}
+
+
+def shipped(sub: Submission) -> tuple[Submission, bytes | None]:
+    """A submission with its bytes, read here; one that cannot be read carries its reason."""
+    if sub.problem:
+        return sub, None
+    try:
+        return sub, read_bytes(Path(sub.path))
+    except GradeError as err:
+        return replace(sub, problem=str(err)), None
+
+
+def failed(sub: Submission, reason: str) -> dict:
+    return {"student": sub.student, "key": sub.key, "file": Path(sub.path).name, "notebook": "",
+            "score": 0, "max_score": 0, "exercises": [], "problem": reason}
 
 
 def _previous(out: Path, sub: Submission, stamp: str) -> dict | None:
@@ -64,8 +88,12 @@ def _previous(out: Path, sub: Submission, stamp: str) -> dict | None:
 
 
 def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
-                options: Options | None = None, echo=print) -> list:
-    """Grade everything under ``target`` into ``out``; return the results in order."""
+                options: Options | None = None, echo=print, scheduler: str | None = None) -> list:
+    """Grade everything under ``target`` into ``out``; return the results in order.
+
+    ``jobs`` > 1 grades on a local Dask cluster of that many processes, ``scheduler`` (an
+    address such as ``tcp://host:8786``) on a running Dask cluster; else here, one by one.
+    """
     options = options or Options()
     subs = find_submissions(target)
     course()
@@ -80,10 +108,12 @@ def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
             echo(f"{sub.key}: {old['score']} / {old['max_score']} (already graded)")
         else:
             todo.append(sub)
-    # Kernels need a learner release: written once, here (before the workers start) or lazily.
-    release = str(shared_release()) if jobs > 1 and len(todo) > 1 else ""
 
-    def finish(sub: Submission, result: dict) -> None:
+    def finish(sub: Submission, result) -> None:
+        if isinstance(result, BaseException):
+            result = failed(sub, f"grading failed ({plain.one_line(result, 120)})")
+        elif result.get("grader", stamp) != stamp:
+            result = failed(sub, f"graded by another grader ({result['grader']}, here {stamp})")
         result["grader"] = stamp
         results[sub.key] = result
         target_json = out / f"{sub.key}.json"
@@ -92,22 +122,16 @@ def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
                                encoding="utf-8")
         echo(summary_line(result))
 
-    if jobs <= 1 or len(todo) <= 1:
-        for sub in todo:
-            finish(sub, grade_file(sub, options, release))
+    if scheduler or (jobs > 1 and len(todo) > 1):
+        from . import cluster
+        # Local workers share this machine's learner release; remote ones write their own.
+        release = "" if scheduler else str(shared_release())
+        items = ((*shipped(sub), options, release) for sub in todo)  # read as sent
+        for sub, outcome in cluster.graded(grade_shipped, items, stamp, jobs, scheduler):
+            finish(sub, outcome)
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
-            futures = [(sub, pool.submit(grade_file, sub, options, release)) for sub in todo]
-            for sub, future in futures:
-                try:
-                    result = future.result()
-                except Exception as err:  # a worker that died: the batch goes on
-                    result = {"student": sub.student, "key": sub.key,
-                              "file": Path(sub.path).name, "notebook": "", "score": 0,
-                              "max_score": 0, "exercises": [],
-                              "problem": f"grading failed ({plain.one_line(err, 120)})"}
-                finish(sub, result)
+        for sub in todo:
+            finish(sub, grade_shipped(*shipped(sub), options, ""))
     ordered = [results[sub.key] for sub in subs]
     write_gradebook(out / "gradebook.csv", ordered)
     return ordered

@@ -12,7 +12,7 @@ from .course import course, identify
 from .exercises import grade_exercises
 from .kernel import Kernel
 from .processes import become_subreaper
-from .reading import read_notebook
+from .reading import parse_notebook, read_bytes
 from .settings import GradeError, Options
 
 
@@ -38,8 +38,10 @@ def probes_of(module: str) -> tuple:
 
 
 def grade_notebook(path, timeout: float = 120, exercise_timeout: float = 60,
-                   release: Path | None = None, notebook_timeout: float = 600) -> dict:
-    """Grade the notebook at ``path``; the file is only read. Returns the result dict.
+                   release: Path | None = None, notebook_timeout: float = 600,
+                   data: bytes | None = None) -> dict:
+    """Grade the notebook at ``path`` (or its bytes ``data``, read elsewhere: ``path`` then
+    only names it); the file is only read. Returns the result dict.
 
     Raises :class:`GradeError` when the file cannot be graded (see :func:`grade_file` for
     the batch form that turns that into a row).
@@ -49,7 +51,7 @@ def grade_notebook(path, timeout: float = 120, exercise_timeout: float = 60,
     path = Path(path)
     course()
     become_subreaper()
-    nb, digest = read_notebook(path)
+    nb, digest = parse_notebook(read_bytes(path) if data is None else data)
     item = identify(nb).load()
     cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     release = release or shared_release()
@@ -73,15 +75,17 @@ class Submission:
     problem: str = ""   # set when the folder itself is the problem (no notebook in it)
 
 
-def grade_file(sub: Submission, options: Options, release: str) -> dict:
-    """Grade one submission; every problem becomes a row with a one-line reason."""
+def grade_file(sub: Submission, options: Options, release: str, data: bytes | None = None) -> dict:
+    """Grade one submission (its file, or its bytes ``data`` where they were shipped to a
+    worker); every problem becomes a row with a one-line reason."""
     base = {"student": sub.student, "key": sub.key, "file": Path(sub.path).name}
     if sub.problem:
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
                 "problem": sub.problem}
     try:
         result = grade_notebook(sub.path, options.timeout, options.exercise_timeout,
-                                Path(release) if release else None, options.notebook_timeout)
+                                Path(release) if release else None, options.notebook_timeout,
+                                data)
     except GradeError as err:
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
                 "problem": str(err)}

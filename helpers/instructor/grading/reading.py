@@ -9,14 +9,20 @@ from . import fingerprints
 from .settings import MAX_NOTEBOOK, GradeError
 
 
-def read_notebook(path: Path) -> tuple[nbformat.NotebookNode, str]:
-    """``(notebook, sha256)``; :class:`GradeError` with a one-line reason otherwise."""
+def read_bytes(path: Path) -> bytes:
+    """The submitted file's bytes (what travels to a worker); :class:`GradeError` otherwise."""
     try:
         if path.stat().st_size > MAX_NOTEBOOK:
             raise GradeError(f"file is larger than {MAX_NOTEBOOK // 2**20} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise GradeError(f"cannot read the file ({err.strerror or err})") from None
+
+
+def parse_notebook(data: bytes) -> tuple[nbformat.NotebookNode, str]:
+    """A submitted file's bytes as ``(notebook, sha256)``, or a one-line :class:`GradeError`."""
+    if len(data) > MAX_NOTEBOOK:
+        raise GradeError(f"file is larger than {MAX_NOTEBOOK // 2**20} MB")
     digest = fingerprints.of_bytes(data)
     if not data.strip():
         raise GradeError("empty file")
