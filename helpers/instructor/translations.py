@@ -1,0 +1,147 @@
+"""The notebooks' translation catalogues (gettext ``.po``, read and written with polib).
+
+The English notebooks are the source. For a language ``lang`` each notebook ``<stem>.ipynb``
+has a catalogue ``locale/<lang>/LC_MESSAGES/<stem>.po`` with one entry per piece of text a
+reader sees, its ``msgctxt`` the cell's id (nbformat 4.5) and its ``msgid`` the English:
+
+- a markdown cell: the whole cell source;
+- a comment in a code cell (``# ...``, alone on its line or after code): the text after the
+  ``#`` signs and one space; machine markers (``GRADED FUNCTION``, ``EXPORT``, ``BEGIN`` /
+  ``END SOLUTION``, ``NBVAL_...``) are never translated;
+- printed prose in a code cell: a string literal (plain or f-string) passed straight to
+  ``print(...)`` that holds at least two words outside its ``{...}`` fields; the ``msgid`` is the literal exactly as
+  written, quotes and prefix included, and its translation must be a literal of the same kind
+  with the same ``{...}`` fields.
+
+Code is otherwise identical in both editions. Because the English text is the ``msgid``,
+changing a cell leaves its old entry unmatched: ``update`` marks it obsolete and adds the new
+text untranslated, and the catalogue test fails until a translator catches up.
+
+    python -m helpers.instructor.translations --update    # add new text, mark old text obsolete
+"""
+import argparse
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
+
+from ..paths import ROOT
+from .course import NOTEBOOKS
+
+LOCALE = ROOT / "locale"
+LANGUAGES = ("zh_CN",)
+MARKERS = re.compile(r"^(GRADED FUNCTION:|EXPORT\b|BEGIN SOLUTION|END SOLUTION|NBVAL_|noqa|type:)")
+WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
+
+
+class Entry(NamedTuple):
+    """One translatable piece of a notebook: ``kind`` is markdown, comment or print."""
+    cell_id: str
+    kind: str
+    msgid: str
+
+
+def catalogue_path(stem: str, lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / f"{stem}.po"
+
+
+def comment_text(token: str) -> str:
+    """The translatable text of a comment token (``'#  text'`` -> ``'text'``)."""
+    return token.lstrip("#").strip()
+
+
+def code_comments(source: str) -> list[tuple[tokenize.TokenInfo, str]]:
+    """The comments of a code cell worth translating, with their text."""
+    found = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.COMMENT:
+                text = comment_text(tok.string)
+                if re.search(r"[A-Za-z]{2,}", text) and not MARKERS.match(text):
+                    found.append((tok, text))
+    except (tokenize.TokenError, IndentationError):
+        pass                                 # IPython magics or unfinished code: no comments
+    return found
+
+
+def printed_literals(source: str) -> list[tuple[ast.AST, str]]:
+    """String literals passed straight to ``print`` that hold prose, with their source text."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+            for arg in node.args:
+                if isinstance(arg, (ast.Constant, ast.JoinedStr)) and (
+                        not isinstance(arg, ast.Constant) or isinstance(arg.value, str)):
+                    text = ast.get_source_segment(source, arg)
+                    if text and WORDS.search(re.sub(r"\{[^{}]*\}", " ", text)):
+                        found.append((arg, text))
+    return sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
+
+
+def notebook_entries(path: Path) -> list[Entry]:
+    """Every translatable piece of the notebook at ``path``, in reading order."""
+    nb = nbformat.read(path, as_version=4)
+    entries = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            entries.append(Entry(cell.id, "markdown", cell.source))
+        elif cell.cell_type == "code":
+            entries += [Entry(cell.id, "comment", text) for _, text in code_comments(cell.source)]
+            entries += [Entry(cell.id, "print", text) for _, text in printed_literals(cell.source)]
+    return entries
+
+
+def update(stem: str, lang: str) -> tuple[int, int]:
+    """Bring ``stem``'s catalogue for ``lang`` up to the English notebook: new text is added
+    untranslated, text no longer there is marked obsolete. Returns (added, obsoleted)."""
+    import polib
+
+    path = catalogue_path(stem, lang)
+    po = polib.pofile(str(path)) if path.exists() else polib.POFile(wrapwidth=0)
+    po.metadata = {"Project-Id-Version": f"rnn-lab {stem}", "Language": lang,
+                   "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                   "Content-Transfer-Encoding": "8bit"}
+    wanted = notebook_entries(ROOT / "notebooks" / f"{stem}.ipynb")
+    keys = {(e.cell_id, e.msgid) for e in wanted}
+    have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    added = 0
+    for e in wanted:
+        if (e.cell_id, e.msgid) not in have:
+            entry = polib.POEntry(msgctxt=e.cell_id, msgid=e.msgid, msgstr="", comment=e.kind)
+            po.append(entry)
+            have[e.cell_id, e.msgid] = entry
+            added += 1
+    obsoleted = 0
+    for entry in po:
+        if not entry.obsolete and (entry.msgctxt, entry.msgid) not in keys:
+            entry.obsolete = True
+            obsoleted += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.wrapwidth = 0
+    po.save(str(path))
+    return added, obsoleted
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--update", action="store_true", help="update every catalogue")
+    args = parser.parse_args(argv)
+    if args.update:
+        for lang in LANGUAGES:
+            for nb in NOTEBOOKS:
+                stem = Path(nb.file).stem
+                added, obsoleted = update(stem, lang)
+                print(f"{catalogue_path(stem, lang).relative_to(ROOT)}: {added} new, "
+                      f"{obsoleted} obsolete")
+
+
+if __name__ == "__main__":
+    main()
