@@ -101,7 +101,8 @@ def notebook_entries(path: Path) -> list[Entry]:
 
 def update(stem: str, lang: str) -> tuple[int, int]:
     """Bring ``stem``'s catalogue for ``lang`` up to the English notebook: new text is added
-    untranslated, text no longer there is marked obsolete. Returns (added, obsoleted)."""
+    untranslated, text no longer there is marked obsolete (dropped if it was never translated).
+    Returns (added, obsoleted)."""
     import polib
 
     path = catalogue_path(stem, lang)
@@ -120,9 +121,12 @@ def update(stem: str, lang: str) -> tuple[int, int]:
             have[e.cell_id, e.msgid] = entry
             added += 1
     obsoleted = 0
-    for entry in po:
+    for entry in list(po):
         if not entry.obsolete and (entry.msgctxt, entry.msgid) not in keys:
-            entry.obsolete = True
+            if entry.msgstr:                 # kept for the translator of the new text
+                entry.obsolete = True
+            else:
+                po.remove(entry)
             obsoleted += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     po.wrapwidth = 0

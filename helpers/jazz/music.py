@@ -341,7 +341,7 @@ def walking_bass(progression: Progression, choruses: int) -> list[tuple[int, int
     for index, (start, length, chord) in enumerate(changes):
         nxt = changes[(index + 1) % len(changes)][2]
         beats = length // STEPS_PER_BEAT
-        root = 36 + (chord.root - 36) % 12  # E1..Eb2 region: C2 = 36
+        root = 36 + (chord.root - 36) % 12  # C2 (= 36) .. B2, and above G2 an octave lower: Ab1 .. G2
         if root > 43:
             root -= 12
         line = [root, root + chord.tones[0], root + chord.tones[1], root + chord.tones[2]][:beats]
