@@ -58,6 +58,18 @@ def test_release_has_what_the_notebooks_need(dist):
     assert (dist / "README.md").exists()
 
 
+PATH_IN_TEXT = re.compile(r"`((?:helpers|results|scripts|tests|data|docs|benchmarks|notebooks)/[^`\s]*)`")
+
+
+def test_every_path_the_release_names_is_in_the_release(dist):
+    """A learner who follows a file the text names (`helpers/jazz/music.py`) finds it."""
+    named = {(nb.file, path) for nb in NOTEBOOKS for cell in nbcells.read(dist / nb.file).cells
+             for path in PATH_IN_TEXT.findall(cell.source)}
+    assert len(named) > 10
+    missing = sorted((file, path) for file, path in named if not (dist / path).exists())
+    assert not missing, f"named in the release but not in it: {missing}"
+
+
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda nb: nb.file)
 def test_putting_the_solutions_back_gives_the_instructor_notebook(dist, nb):
     learner, solved = nbcells.read(dist / nb.file), instructor(nb)
