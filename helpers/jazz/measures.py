@@ -17,11 +17,11 @@
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 
 import numpy as np
 
-from .music import DURATIONS, STEPS_PER_BEAT, Chord, Solo, parse_chord
+from .context import ChordTrack
+from .music import DURATIONS, STEPS_PER_BEAT, Solo, parse_chord
 
 INTERVAL_CLIP = 12
 SHORT = 2  # steps: 1/6 beat
@@ -121,12 +121,7 @@ def bootstrap_share(solos, kind: str = "strong", shift: int = 0, n: int = 1000, 
 def chord_track(solo: Solo):
     """``chord_at(step)`` of a transcribed solo: the chord of the last event starting at or
     before ``step`` (the first event's chord before it)."""
-    onsets = [int(o) for o in solo.onsets]
-    chords: list[Chord] = [parse_chord(c) for c in solo.chords]
-
-    def chord_at(step):
-        return chords[max(bisect_right(onsets, int(step)) - 1, 0)]
-    return chord_at
+    return ChordTrack([int(o) for o in solo.onsets], [parse_chord(c) for c in solo.chords]).chord_at
 
 
 def summary(real, generated) -> dict:
