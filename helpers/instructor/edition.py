@@ -156,10 +156,12 @@ def translate_notebook(english, lang: str, stem: str | None = None,
 
 
 def sources(nb) -> list:
-    """What a notebook is apart from its outputs: each cell's id, type, source, metadata and
-    attachments, and the notebook's metadata that the translation sets."""
+    """What a notebook is apart from its outputs: each cell's id, type, source, metadata (but
+    the run's timestamps) and attachments, and the notebook's metadata that the translation
+    sets."""
     return [nb.metadata.get("rnnlab", {})] + [
-        (c.get("id"), c.cell_type, c.source, dict(c.get("metadata", {})), c.get("attachments"))
+        (c.get("id"), c.cell_type, c.source,
+         {k: v for k, v in c.get("metadata", {}).items() if k != "execution"}, c.get("attachments"))
         for c in nb.cells]
 
 
