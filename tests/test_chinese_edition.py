@@ -351,3 +351,25 @@ def test_the_chinese_font_is_first_with_dejavu_as_fallback():
         assert name == "Noto Sans SC"
         assert matplotlib.rcParams["font.sans-serif"][:2] == ["Noto Sans SC", "DejaVu Sans"]
     assert fonts.font_path().is_file()
+
+
+def test_nbval_replays_a_zh_cn_notebook_in_chinese(tmp_path):
+    """The root conftest starts the kernel of a notebook in a zh_CN folder with
+    RNNLAB_LANG=zh_CN; elsewhere the locale decides (here: English)."""
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from helpers.i18n import language\nprint(language())",
+        execution_count=1, outputs=[nbformat.v4.new_output("stream", name="stdout", text="zh_CN\n")])])
+    for folder in ("zh_CN", "other"):
+        (tmp_path / folder).mkdir()
+        nbformat.write(probe, str(tmp_path / folder / "probe.ipynb"))
+    env = {k: v for k, v in os.environ.items() if k not in ("RNNLAB_LANG", "LC_ALL", "LC_MESSAGES")}
+    env.update(LANG="C.UTF-8", PYTHONPATH=str(ROOT))
+    outcome = {}
+    for folder in ("zh_CN", "other"):
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "--nbval",
+                              "--nbval-current-env", "--rootdir", str(tmp_path), "-c", os.devnull,
+                              str(tmp_path / folder / "probe.ipynb")],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        outcome[folder] = run.returncode, run.stdout[-300:]
+    assert outcome["zh_CN"][0] == 0, outcome
+    assert outcome["other"][0] == 1 and "1 failed" in outcome["other"][1], outcome
