@@ -54,9 +54,13 @@ COURSE_LANG = $(BIN)/python -c "from helpers.i18n import language; print(languag
 
 lab: $(STAMP)
 	$(BIN)/python -m helpers.instructor.release $(WORKSPACE) --keep
-	lang=$$($(COURSE_LANG)) && \
-	RNNLAB_LANG=$$lang JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config$$([ $$lang = en ] || echo ":$(CURDIR)/jupyter-config/$$lang") \
-		$(BIN)/jupyter lab --notebook-dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root)
+	lang=$$($(COURSE_LANG)) || exit 1; if [ "$$lang" = en ]; then \
+		RNNLAB_LANG=en JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab $(LAB_ARGS); \
+	else \
+		RNNLAB_LANG=$$lang JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config:$(CURDIR)/jupyter-config/$$lang \
+			$(BIN)/jupyter lab $(LAB_ARGS); \
+	fi
+LAB_ARGS = --notebook-dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
