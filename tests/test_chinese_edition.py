@@ -373,3 +373,28 @@ def test_nbval_replays_a_zh_cn_notebook_in_chinese(tmp_path):
         outcome[folder] = run.returncode, run.stdout[-300:]
     assert outcome["zh_CN"][0] == 0, outcome
     assert outcome["other"][0] == 1 and "1 failed" in outcome["other"][1], outcome
+
+
+@pytest.mark.parametrize("marker, chosen, expected", [
+    ("zh_CN", None, "zh_CN"), (None, None, "en"), ("zh_CN", "en", "en")])
+def test_binder_start_follows_the_workspace_s_language(tmp_path, marker, chosen, expected):
+    """binder/start: kernels get the workspace's language (RNNLAB_LANG at start wins), and the
+    Chinese one adds jupyter-config/zh_CN to JupyterLab's config path."""
+    course = tmp_path / "course"
+    (course / "workspace").mkdir(parents=True)
+    if marker:
+        (course / "workspace" / release.MARKER).write_text(marker + "\n")
+    shutil.copytree(ROOT / "binder", course / "binder")
+    shutil.copytree(ROOT / "jupyter-config", course / "jupyter-config")
+    env = {k: v for k, v in os.environ.items() if k not in ("JUPYTER_CONFIG_PATH", "RNNLAB_LANG")}
+    env["HOME"] = str(course)
+    if chosen:
+        env["RNNLAB_LANG"] = chosen
+    run = subprocess.run([str(course / "binder" / "start"), "sh", "-c",
+                          'echo "$RNNLAB_LANG $JUPYTER_CONFIG_PATH"'],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    lang, config = run.stdout.split()
+    assert lang == expected
+    zh = f":{course}/jupyter-config/zh_CN"
+    assert config == f"{course}/jupyter-config" + (zh if expected == "zh_CN" else "")
