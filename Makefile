@@ -116,13 +116,15 @@ bench: $(STAMP)
 
 # The day the instructor upgrades: a resolver writes new lock files (and environment.yml's
 # pins), the venv gets exactly those, and every generated file and stored output is redone.
-# Then run `make test` and commit requirements/, environment.yml, notebooks/ and helpers/.
+# Then run `make test` and commit requirements/, environment.yml, notebooks/ (notebooks/zh_CN/
+# too: the Chinese notebooks are re-made from the re-run English ones) and helpers/.
 upgrade: $(TEST_STAMP)
 	$(BIN)/python -m helpers.instructor.lock --upgrade
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.lock
 	touch $(STAMP) $(TEST_STAMP)
 	$(BIN)/python -m helpers.instructor.export
 	$(BIN)/python -m helpers.instructor.execute --all --inplace
+	$(BIN)/python -m helpers.instructor.edition
 
 clean:
 	rm -rf build dist .pytest_cache
