@@ -156,6 +156,15 @@ def test_a_translated_literal_that_cannot_replace_its_english_is_refused(bad, me
     assert text.startswith(f"{NB1}, cell {entry.cell_id}: the translation of {tr.short(entry.msgid, 80)}")
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r"])
+def test_a_comment_translation_never_breaks_its_line(brk):
+    entry = next(e for e in tr.notebook_entries(english(NB1)) if e.kind == "comment")
+    table = {(entry.cell_id, entry.msgid): f"注释{brk}import os"}
+    with pytest.raises(edition.TranslationError, match="spans several lines") as err:
+        edition.translate_notebook(english(NB1), "zh_CN", table=table)
+    assert str(err.value).startswith(f"{NB1}, cell {entry.cell_id}: the translation of the comment")
+
+
 def test_fields_may_move_but_not_change():
     entry = next(e for e in tr.notebook_entries(english(NB1))
                  if e.kind == "print" and e.msgid.count("{") >= 2)
@@ -398,3 +407,20 @@ def test_binder_start_follows_the_workspace_s_language(tmp_path, marker, chosen,
     assert lang == expected
     zh = f":{course}/jupyter-config/zh_CN"
     assert config == f"{course}/jupyter-config" + (zh if expected == "zh_CN" else "")
+
+
+def test_the_chinese_learner_notebook_runs_to_the_end_waiting_for_each_exercise(dist_zh):
+    """Notebook 1 of the Chinese release, run as a learner first opens it (in Chinese, from the
+    release's own helpers): no cell ends in an error, and each exercise's cells say in one ⏳
+    line that they wait for it."""
+    from helpers.instructor.execute import execute
+
+    ran = execute(dist_zh / NOTEBOOKS[0].file, timeout=300, allow_errors=True, progress=False,
+                  cwd=dist_zh, env={"RNNLAB_LANG": "zh_CN"})
+    errors = [(c.id, o.ename) for c in ran.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    printed = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    waiting = set(re.findall(r"^⏳ (\w+)", printed, re.M))
+    graded = {nbcells.graded_name(c) for c in ran.cells} - {None}
+    assert len(graded) == 12 and graded <= waiting, graded - waiting

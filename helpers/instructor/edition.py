@@ -101,7 +101,7 @@ def _spans(source: str, table: dict, cell_id: str, where: str) -> list[tuple[int
         new = table.get((cell_id, text))
         if new is None:
             continue
-        if "\n" in new:
+        if new.splitlines() != [new]:   # a line break would turn the rest into code
             raise TranslationError(f"{where}: the translation of the comment {tr.short(text, 80)} "
                                    f"spans several lines")
         head = len(tok.string) - len(tok.string.lstrip("#").lstrip())
