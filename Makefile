@@ -7,19 +7,24 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 NB     ?= workspace
+WORKSPACE ?= workspace
 JOBS   ?= 1
 SCHEDULER ?=
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help install lab run test test-browser export check-export release grade execute bench upgrade clean
+.PHONY: help install lab run test test-browser export check-export release grade execute bench upgrade clean \
+	translate translations check-translations
 
 help:
 	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
 	@echo "make run      execute every notebook headless into build/ (build/jazz: MIDI and WAV; build/figures)"
 	@echo "make test     unit tests + nbval replay of every notebook"
 	@echo "make test-browser   a learner's path in JupyterLab, in headless Chromium (Playwright)"
-	@echo "make release  write the learner version into dist/"
+	@echo "make release  write the learner version into dist/ (RNNLAB_LANG=zh_CN: the Chinese edition)"
+	@echo "make translations   add new English text to the catalogues in locale/, mark old text obsolete"
+	@echo "make translate      regenerate the Chinese notebooks notebooks/zh_CN/ (translate, then run)"
+	@echo "make check-translations   list untranslated or stale catalogue entries and stale zh_CN notebooks"
 	@echo "make grade NB=path [JOBS=2 | SCHEDULER=tcp://host:8786]  grade a notebook, a folder of them, or of student folders"
 	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
 	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
@@ -42,9 +47,20 @@ $(TEST_STAMP): $(STAMP) requirements/test.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ".[test]"
 	touch $(TEST_STAMP)
 
+# The language: RNNLAB_LANG (en or zh_CN) if set, else the locale (LC_ALL, LC_MESSAGES, LANG).
+# In Chinese, the notebooks' kernels get RNNLAB_LANG=zh_CN from the server and JupyterLab's
+# own settings come from jupyter-config/zh_CN too (its interface in Chinese).
+COURSE_LANG = $(BIN)/python -c "from helpers.i18n import language; print(language())"
+
 lab: $(STAMP)
-	$(BIN)/python -m helpers.instructor.release workspace --keep
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab --notebook-dir=workspace $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/python -m helpers.instructor.release $(WORKSPACE) --keep
+	lang=$$($(COURSE_LANG)) || exit 1; if [ "$$lang" = en ]; then \
+		RNNLAB_LANG=en JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab $(LAB_ARGS); \
+	else \
+		RNNLAB_LANG=$$lang JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config:$(CURDIR)/jupyter-config/$$lang \
+			$(BIN)/jupyter lab $(LAB_ARGS); \
+	fi
+LAB_ARGS = --notebook-dir=$(WORKSPACE) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
@@ -76,6 +92,18 @@ check-export: $(STAMP)
 release: $(STAMP)
 	$(BIN)/python -m helpers.instructor.release dist
 
+# The Chinese edition: catalogues in locale/zh_CN (translators fill them), notebooks made from
+# them in notebooks/zh_CN (generated: never edit them; a test fails when they are stale).
+translations: $(STAMP)
+	$(BIN)/python -m helpers.instructor.translations --update
+
+translate: $(STAMP)
+	$(BIN)/python -m helpers.instructor.edition $(if $(filter-out workspace,$(NB)),$(NB))
+
+check-translations: $(STAMP)
+	$(BIN)/python -m helpers.instructor.translations --check; a=$$?; \
+	$(BIN)/python -m helpers.instructor.edition --check && exit $$a
+
 # The grader's Dask (pyproject's `grade` extra) is pinned in requirements/test.lock.
 grade: $(TEST_STAMP)
 	$(BIN)/python -m helpers.instructor.grade $(NB) $(if $(SCHEDULER),--scheduler $(SCHEDULER),--jobs $(JOBS)) $(ARGS)
@@ -88,13 +116,15 @@ bench: $(STAMP)
 
 # The day the instructor upgrades: a resolver writes new lock files (and environment.yml's
 # pins), the venv gets exactly those, and every generated file and stored output is redone.
-# Then run `make test` and commit requirements/, environment.yml, notebooks/ and helpers/.
+# Then run `make test` and commit requirements/, environment.yml, notebooks/ (notebooks/zh_CN/
+# too: the Chinese notebooks are re-made from the re-run English ones) and helpers/.
 upgrade: $(TEST_STAMP)
 	$(BIN)/python -m helpers.instructor.lock --upgrade
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.lock
 	touch $(STAMP) $(TEST_STAMP)
 	$(BIN)/python -m helpers.instructor.export
 	$(BIN)/python -m helpers.instructor.execute --all --inplace
+	$(BIN)/python -m helpers.instructor.edition
 
 clean:
 	rm -rf build dist .pytest_cache

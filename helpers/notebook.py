@@ -38,6 +38,8 @@ from contextlib import contextmanager  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from .fonts import use_language_font  # noqa: E402
+
 # what TensorFlow prints while loading whatever TF_CPP_MIN_LOG_LEVEL says
 STARTUP_LINE = re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\)"
                           r"|^I\d{4} [\d:. ]+\d+ port\.cc:\d+\] oneDNN custom operations are on")
@@ -167,6 +169,7 @@ def setup(seed: int = 1, keras: bool = False) -> None:
     """Seed Python and numpy (and Keras/TF if asked), round printed arrays, and let cells that
     need an unfinished exercise say so in one line (:func:`show_unfinished_exercises`)."""
     show_unfinished_exercises()
+    use_language_font()   # Chinese characters in plots (the Chinese edition only)
     random.seed(seed)
     np.random.seed(seed)
     np.set_printoptions(precision=6, suppress=True, linewidth=100)

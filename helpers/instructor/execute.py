@@ -73,8 +73,11 @@ def run(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 900, allow_errors: 
 
 def execute(path: Path, timeout: int = 900, allow_errors: bool = False, progress: bool = True,
             cwd: Path | None = None, env: dict | None = None) -> nbformat.NotebookNode:
-    """Read the notebook at ``path`` and run it (by default in its own folder)."""
+    """Read the notebook at ``path`` and run it (by default in its own folder), in the
+    language it records (``RNNLAB_LANG``: a Chinese edition's notebook runs in Chinese)."""
     nb = nbformat.read(str(path), as_version=4)
+    lang = nb.metadata.get("rnnlab", {}).get("language")
+    env = {**({"RNNLAB_LANG": lang} if lang else {}), **(env or {})}
     return run(nb, cwd or Path(path).parent, timeout, allow_errors, progress, Path(path).name, env)
 
 

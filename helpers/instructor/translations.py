@@ -18,6 +18,11 @@ changing a cell leaves its old entry unmatched: ``update`` marks it obsolete and
 text untranslated, and the catalogue test fails until a translator catches up.
 
     python -m helpers.instructor.translations --update    # add new text, mark old text obsolete
+    python -m helpers.instructor.translations --check     # list what is untranslated or stale
+
+:func:`problems` compares a catalogue with the text extracted afresh from its notebook: an
+entry still untranslated, marked fuzzy, obsolete, or whose English is no longer in the
+notebook is a problem, named by notebook and cell id (``tests/test_translations.py``).
 """
 import argparse
 import ast
@@ -99,18 +104,74 @@ def notebook_entries(path: Path) -> list[Entry]:
     return entries
 
 
-def update(stem: str, lang: str) -> tuple[int, int]:
+def english_path(stem: str) -> Path:
+    return ROOT / "notebooks" / f"{stem}.ipynb"
+
+
+def read_catalogue(path: Path):
+    """The catalogue at ``path`` (polib), empty when there is none yet."""
+    import polib
+
+    return polib.pofile(str(path)) if Path(path).exists() else polib.POFile(wrapwidth=0)
+
+
+def translations(stem: str, lang: str, path: Path | None = None) -> dict:
+    """``{(cell id, English): translation}`` of the translated, current entries (not fuzzy,
+    not obsolete) of ``stem``'s catalogue for ``lang``."""
+    po = read_catalogue(path or catalogue_path(stem, lang))
+    return {(e.msgctxt, e.msgid): e.msgstr for e in po
+            if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+
+
+def short(text: str, width: int = 60) -> str:
+    """``text`` on one line, cut to ``width`` characters, quoted."""
+    line = " ".join(text.split())
+    return repr(line if len(line) <= width else line[:width - 1] + "…")
+
+
+def problems(stem: str, lang: str, notebook: Path | None = None,
+             catalogue: Path | None = None) -> list[str]:
+    """One line per entry of the catalogue that is not a current translation of the English
+    notebook, extracted afresh: untranslated (or missing), fuzzy, obsolete, or stale (its
+    English is no longer in that cell). Each line names the notebook and the cell id."""
+    path = catalogue or catalogue_path(stem, lang)
+    po = read_catalogue(path)
+    wanted = notebook_entries(notebook or english_path(stem))
+    keys = {(e.cell_id, e.msgid) for e in wanted}
+    have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    found = []
+    for e in wanted:
+        entry = have.get((e.cell_id, e.msgid))
+        if entry is None:
+            found.append(f"{stem}: cell {e.cell_id}: {e.kind} not in {path.name} "
+                         f"(run make translations): {short(e.msgid)}")
+        elif "fuzzy" in entry.flags:
+            found.append(f"{stem}: cell {e.cell_id}: fuzzy {e.kind}: {short(e.msgid)}")
+        elif not entry.msgstr:
+            found.append(f"{stem}: cell {e.cell_id}: untranslated {e.kind}: {short(e.msgid)}")
+    for entry in po:
+        if entry.obsolete:
+            found.append(f"{stem}: cell {entry.msgctxt}: obsolete entry (its English changed "
+                         f"or its cell is gone): {short(entry.msgid)}")
+        elif (entry.msgctxt, entry.msgid) not in keys:
+            found.append(f"{stem}: cell {entry.msgctxt}: stale entry, its English is no longer "
+                         f"in the notebook (run make translations): {short(entry.msgid)}")
+    return found
+
+
+def update(stem: str, lang: str, notebook: Path | None = None,
+           catalogue: Path | None = None) -> tuple[int, int]:
     """Bring ``stem``'s catalogue for ``lang`` up to the English notebook: new text is added
     untranslated, text no longer there is marked obsolete (dropped if it was never translated).
     Returns (added, obsoleted)."""
     import polib
 
-    path = catalogue_path(stem, lang)
-    po = polib.pofile(str(path)) if path.exists() else polib.POFile(wrapwidth=0)
+    path = catalogue or catalogue_path(stem, lang)
+    po = read_catalogue(path)
     po.metadata = {"Project-Id-Version": f"rnn-lab {stem}", "Language": lang,
                    "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
                    "Content-Transfer-Encoding": "8bit"}
-    wanted = notebook_entries(ROOT / "notebooks" / f"{stem}.ipynb")
+    wanted = notebook_entries(notebook or english_path(stem))
     keys = {(e.cell_id, e.msgid) for e in wanted}
     have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     added = 0
@@ -134,10 +195,17 @@ def update(stem: str, lang: str) -> tuple[int, int]:
     return added, obsoleted
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update", action="store_true", help="update every catalogue")
+    parser.add_argument("--check", action="store_true",
+                        help="list untranslated, fuzzy and stale entries (exit 1 if any)")
     args = parser.parse_args(argv)
+    if args.check:
+        found = [line for lang in LANGUAGES for nb in NOTEBOOKS
+                 for line in problems(Path(nb.file).stem, lang)]
+        print("\n".join(found) or "every catalogue is complete and current")
+        return 1 if found else 0
     if args.update:
         for lang in LANGUAGES:
             for nb in NOTEBOOKS:
@@ -145,7 +213,8 @@ def main(argv=None) -> None:
                 added, obsoleted = update(stem, lang)
                 print(f"{catalogue_path(stem, lang).relative_to(ROOT)}: {added} new, "
                       f"{obsoleted} obsolete")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
