@@ -108,9 +108,13 @@ def _step_multiple(got, want, start):
     return None
 
 
+COST_WORD = r"(?:cost|代价|损失)"   # the words for the cost in the course's languages
+
+
 def printed_costs(printed: str) -> list:
-    """The numbers printed right after the word "cost" (``cost = 1.6094``, ``Cost: 0.3``)."""
-    found = re.findall(r"cost\W{0,4}(-?\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)", printed, re.I)
+    """The numbers printed right after the word for the cost (``cost = 1.6094``, ``Cost: 0.3``,
+    ``代价 = 0.3``)."""
+    found = re.findall(COST_WORD + r"\W{0,4}(-?\d+(?:\.\d*)?(?:e[-+]?\d+)?|nan|inf)", printed, re.I)
     return [float(v) for v in found]
 
 
@@ -164,7 +168,7 @@ def check_model(fn, report):
                    "pred are the trained model's labels",
                    "pred must be np.argmax of the trained W and b's scores for each training "
                    "sentence: one integer label 0-4 per sentence.")
-    report.require("cost" in one["printed"].lower(), "it reports the cost while training",
+    report.require(re.search(COST_WORD, one["printed"], re.I) is not None, "it reports the cost while training",
                    "print the cost (and accuracy) during training, e.g. at iteration 0.")
     costs = printed_costs(one["printed"])
     report.require(not costs or any(c > 0 for c in costs), "the printed cost is above 0",
