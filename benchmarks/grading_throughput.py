@@ -19,7 +19,12 @@ worker count, the speed-up against one worker (measured in the same run), and th
 and wall seconds per notebook on one worker. CPU seconds are those of the worker process and
 the kernels it ended (the operating system's children times: the grader-side reference
 answers, the sandboxed kernel, its checks), read after each result; a grading kernel is held
-to one CPU, so on a cluster one kernel per core is the unit of work.
+to one CPU, so on a cluster one kernel per core is the unit of work. (The worker queues the
+next submission while one finishes, so a little of the next one's grader-side start-up may be
+counted with the one before; the sum is exact.)
+
+With its defaults it took 21 minutes on the 2-core reference machine shared with other jobs
+(figures in benchmarks/README.md); ``--small`` takes about a minute.
 
 The time limits are wider than ``make grade``'s (see ``OPTIONS``). It exits with 1 when the gradebooks differ between worker counts, or when a solved
 submission does not get full marks.
