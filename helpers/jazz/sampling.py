@@ -133,24 +133,36 @@ class Register:
         self.is_note = np.array([p[0] not in (None, REST) for p in parts])
         self.contour = np.array([CONTOURS.index(p[1]) if p[1] else 2 for p in parts])
         self.steps = np.array([p[2] for p in parts], np.int64)
-        self._pcs = {}
+        self._pcs, self._jumps, self._allowed = {}, {}, {}
+
+    def _jump(self, chord) -> np.ndarray:
+        """(n_values,) how far every value moves the pitch now (rests: 0). It depends only on
+        the chord and the current pitch class, so it is computed once per pair."""
+        key = (chord.symbol, self.pitch % 12)
+        if key not in self._jumps:
+            if chord.symbol not in self._pcs:
+                names = chord.slot_names
+                self._pcs[chord.symbol] = np.array(
+                    [(chord.root + names.index(s)) % 12 if n else 0 for s, n in zip(self.slots, self.is_note)])
+            r = (self._pcs[chord.symbol] - self.pitch) % 12
+            up, down = np.where(r == 0, 12, r), np.where(r == 0, -12, r - 12)
+            jump = np.select([self.contour == 0, self.contour == 1, self.contour == 2, self.contour == 3],
+                             [down - 12, down, np.where(r <= 6, r, r - 12), up], up + 12)
+            self._jumps[key] = np.where(self.is_note, jump, 0)
+        return self._jumps[key]
 
     def _pitches(self, chord) -> np.ndarray:
         """(n_values,) the pitch every value would play now (rests: the current pitch)."""
-        if chord.symbol not in self._pcs:
-            names = chord.slot_names
-            self._pcs[chord.symbol] = np.array(
-                [(chord.root + names.index(s)) % 12 if n else 0 for s, n in zip(self.slots, self.is_note)])
-        r = (self._pcs[chord.symbol] - self.pitch) % 12
-        up, down = np.where(r == 0, 12, r), np.where(r == 0, -12, r - 12)
-        jump = np.select([self.contour == 0, self.contour == 1, self.contour == 2, self.contour == 3],
-                         [down - 12, down, np.where(r <= 6, r, r - 12), up], up + 12)
-        return np.where(self.is_note, self.pitch + jump, self.pitch)
+        return self.pitch + self._jump(chord)
 
     def allowed(self) -> np.ndarray:
         """Boolean (n_values,): the values that keep the line in range from here."""
-        p = self._pitches(self.chord_at(self.onset))
-        return ~self.is_note | ((p >= self.low) & (p <= self.high))
+        chord = self.chord_at(self.onset)
+        key = (chord.symbol, self.pitch)
+        if key not in self._allowed:
+            p = self._pitches(chord)
+            self._allowed[key] = ~self.is_note | ((p >= self.low) & (p <= self.high))
+        return self._allowed[key]
 
     def restrict(self, probs) -> np.ndarray:
         p = np.where(self.allowed(), np.asarray(probs, np.float64), 0.0)
