@@ -49,9 +49,10 @@ def test_only_tensorflow_start_up_lines_are_dropped():
 def test_every_notebook_imports_helpers_notebook_before_anything_else(nb):
     cells = nbcells.read(ROOT / "notebooks" / nb).cells
     first = next(c for c in cells if c.cell_type == "code")
-    imports = [n for n in ast.parse(first.source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    body = ast.parse(first.source).body
+    imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
     assert isinstance(imports[0], ast.ImportFrom) and imports[0].module == "helpers.notebook"
-    assert ast.parse(first.source).body[0] is imports[0], "nothing may run before it"
+    assert body[0] is imports[0], "nothing may run before it"
 
 
 @pytest.mark.parametrize("nb", [nb.file for nb in NOTEBOOKS])
