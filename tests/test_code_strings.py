@@ -36,9 +36,11 @@ def test_the_catalogue_is_complete_and_current(strings):
 
 def test_the_code_has_many_translatable_strings(strings):
     # the checks of all four notebooks, the one-line errors, the grader: hundreds, not a handful
-    assert len(strings) >= 100
+    assert len(strings) >= 300
     files = {f for refs in strings.values() for f, _ in refs}
-    assert {"helpers/checking.py", "helpers/notebook.py", "helpers/step_by_step/checks.py"} <= files
+    assert {"helpers/checking.py", "helpers/notebook.py", "helpers/step_by_step/checks.py",
+            "helpers/jazz/checks.py", "helpers/emojify/checks.py", "helpers/variants/checks.py",
+            "helpers/instructor/grading/gradebook.py", "helpers/instructor/release.py"} <= files
 
 
 def dummy_values(template: str) -> dict:
@@ -59,6 +61,10 @@ def test_every_translation_keeps_the_fields_and_formats(catalogue):
         values = dummy_values(entry.msgid)
         entry.msgid.format(**values)
         entry.msgstr.format(**values)
+        # indentation and line breaks at either end belong to the layout, not to the language
+        for strip in (str.lstrip, str.rstrip):
+            assert (len(entry.msgid) - len(strip(entry.msgid))
+                    == len(entry.msgstr) - len(strip(entry.msgstr))), entry.msgid
 
 
 def test_prose_is_translated_into_chinese_and_symbols_are_kept(catalogue):
@@ -89,6 +95,13 @@ def test_a_function_that_shadows_the_marker_is_reported():
               '    a, _ = 1, 2\n')
     _found, errors = code_strings.strings_of(source, "helpers/demo.py")
     assert errors == ["helpers/demo.py:4: f binds the name _ and calls _(); rename the variable"]
+    fine = ('from helpers.i18n import _\n'
+            'def g():\n'
+            '    return [_("text") for _x in range(2)] + [1 for _ in range(2)]\n')
+    assert code_strings.strings_of(fine, "helpers/demo.py") == ([("text", 3)], [])
+    module_level = 'from helpers.i18n import _\nfor _ in range(3):\n    pass\nprint(_("x"))\n'
+    assert code_strings.strings_of(module_level, "helpers/demo.py")[1] == [
+        "helpers/demo.py:2: the module binds the name _ and calls _(); rename the variable"]
 
 
 def test_collect_raises_for_a_package_with_a_bad_call(tmp_path, monkeypatch):
@@ -180,6 +193,22 @@ def test_a_check_speaks_the_chosen_language_and_switches_within_a_process(monkey
     assert chinese == "✗ rnn_cell_forward：a_next 等于不加 ba 时得到的值：是不是忘了加偏置 ba？"
     assert failing_hint(monkeypatch, "en") == english   # and back, in the same process
     capsys.readouterr()
+
+
+def test_every_mistake_of_notebook_1_gets_a_chinese_hint(monkeypatch):
+    """Each deliberate mistake of tests/test_step_by_step_mutations.py, checked in Chinese: the
+    hint is Chinese (no English sentence left over from an unwrapped string)."""
+    from tests.test_step_by_step_mutations import MUTANTS
+
+    monkeypatch.setenv("RNNLAB_LANG", "zh_CN")
+    for name, function, old, new, _hint in MUTANTS:
+        with pytest.raises(CheckFailed) as failed:
+            getattr(sbs_checks, f"check_{function}")(mutant("step_by_step", function, old, new))
+        hint = failed.value.hint
+        assert CJK.search(hint), f"{name}: {hint}"
+        quoted = re.sub(r"\w+(Error|Exception)\b.*?\(at [^)]*\)", " ", hint)  # Python's own words
+        prose = re.sub(r"\([^()]*\)|[\w.\[\]:,*+\-=/·ᵀ]+\(|'[^']*'", " ", quoted)
+        assert not re.search(r"\b(the|is|must|should|your|with)\b", prose), f"{name}: {hint}"
 
 
 def test_a_passing_check_prints_its_lines_in_chinese(monkeypatch, capsys):

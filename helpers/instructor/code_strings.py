@@ -43,15 +43,29 @@ def _marker(node: ast.AST) -> str | None:
 
 
 def _shadowing(tree: ast.AST, where: str) -> list[str]:
-    """``file:line`` errors for functions that call ``_()`` and also bind the name ``_``
-    (``a, _ = ...``): there ``_`` is a local variable and the call fails."""
+    """``file:line`` errors for functions (or a module) that call ``_()`` and also bind the
+    name ``_`` (``a, _ = ...``): there ``_`` is a local variable and the call fails. A
+    comprehension's ``for _ in`` has its own scope and is fine."""
+    own_scope = {id(n) for c in ast.walk(tree) if isinstance(c, ast.comprehension)
+                 for n in ast.walk(c.target)}
+
+    def binds(node):
+        return (isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+                and id(node) not in own_scope)
+
     errors = []
+    if any(_marker(n) == "_" for n in ast.walk(tree)):
+        scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        top = [n for stmt in tree.body if not isinstance(stmt, scopes) for n in ast.walk(stmt)
+               if binds(n)]
+        if top:
+            errors.append(f"{where}:{top[0].lineno}: the module binds the name _ and calls _(); "
+                          "rename the variable")
     for fn in ast.walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         calls = any(_marker(n) == "_" for n in ast.walk(fn))
-        bound = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == "_"
-                 and isinstance(n.ctx, ast.Store)]
+        bound = [n for n in ast.walk(fn) if binds(n)]
         if calls and bound:
             errors.append(f"{where}:{bound[0].lineno}: {fn.name} binds the name _ and calls _(); "
                           "rename the variable")

@@ -17,6 +17,7 @@ import nbformat
 
 from . import nbcells
 from .course import NOTEBOOKS
+from ..i18n import _
 from ..paths import NOTEBOOKS as NB_DIR, ROOT
 
 SHIPPED = ("helpers", "data", "results")  # folders the notebooks read at run time
@@ -60,7 +61,8 @@ def write(out: Path, keep: bool = False) -> list[str]:
     """Write the release into ``out``; return the notebooks written (kept ones excluded)."""
     out = Path(out)
     if out.resolve() == ROOT.resolve() or ROOT.resolve().is_relative_to(out.resolve()):
-        raise ValueError(f"refusing to release into {out}: it contains the course itself")
+        raise ValueError(_("refusing to release into {out}: it contains the course itself").format(
+                             out=out))
     if out.exists() and not keep:
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +73,7 @@ def write(out: Path, keep: bool = False) -> list[str]:
     for nb in NOTEBOOKS:
         target = out / nb.file
         if keep and target.exists():
-            print(f"kept your {nb.file}")
+            print(_("kept your {file}").format(file=nb.file))
             continue
         nbformat.write(learner_notebook(NB_DIR / nb.file), str(target))
         written.append(nb.file)
@@ -87,7 +89,8 @@ def main(argv=None) -> int:
                         help="keep notebooks already in the folder (never overwrite edits)")
     args = parser.parse_args(argv)
     written = write(args.out, keep=args.keep)
-    print(f"release: {len(written)} learner notebook(s) written to {args.out}")
+    print(_("release: {n_written} learner notebook(s) written to {out}").format(
+              n_written=len(written), out=args.out))
     return 0
 
 
