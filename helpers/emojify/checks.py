@@ -258,9 +258,10 @@ def check_pretrained_embedding_layer(fn, report):
                       "keras.layers.Embedding itself, not a subclass of it.").format(
                         unbuildable=layer['unbuildable']))
     report.require(layer["is_embedding"], _("it returns a keras Embedding layer"),
-                   f"return a keras.layers.Embedding, not {layer['type']}.")
+                   _("return a keras.layers.Embedding, not {type}.").format(type=layer["type"]))
     report.require(layer["input_dim"] == len(w2i) + 1 and layer["output_dim"] == DIM,
-                   f"input_dim = len(word_to_index) + 1 = {len(w2i) + 1}, output_dim = {DIM}",
+                   _("input_dim = len(word_to_index) + 1 = {input_dim}, output_dim = {DIM}").format(
+                       input_dim=len(w2i) + 1, DIM=DIM),
                    _("the layer needs one row per word plus row 0 for padding: "
                      "Embedding({value1}, {DIM}), got Embedding({input_dim}, {output_dim}).").format(
                        value1=len(w2i) + 1, DIM=DIM, input_dim=layer['input_dim'],
@@ -424,7 +425,8 @@ def check_Emojify_V2(fn, report):
                    _("two Dropout(0.5) layers"), _("put Dropout(0.5) after each LSTM."))
     expected_order = ["Embedding", "LSTM", "Dropout", "LSTM", "Dropout", "Dense"]
     report.require(names[:6] == expected_order, _("the layers come in the right order"),
-                   f"expected {expected_order} (+ softmax), found {names}.")
+                   _("expected {expected} (+ softmax), found {names}.").format(
+                       expected=expected_order, names=names))
     report.require(model["count_params"] == int(ref["Emojify_V2/count_params"]),
                    _("the number of parameters matches"),
                    _("unexpected number of parameters ({count_params}): check the units.").format(

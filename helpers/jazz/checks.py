@@ -251,12 +251,12 @@ def _require_model(report, name: str, got: dict, crashes, first: str, shape: tup
                       "build it from Keras's own layers and keras.ops only (no subclassed Model, "
                       "custom layer or Lambda: X[:, t, :] and keras.ops calls work on Keras "
                       "tensors as they are)").format(name=name, unbuildable=got['unbuildable']))
-    report.require(got["is_model"], "returns a keras.Model",
+    report.require(got["is_model"], _("returns a keras.Model"),
                    _("{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), not a "
                      "{type}").format(name=name, first=first, type=got.get('type')))
     shapes = [tuple(s) for s in got["inputs"]]
     report.require(shapes == [shape, (None, n_a), (None, n_a)],
-                   f"inputs {first} {shape}, a0 and c0 {(None, n_a)}",
+                   _("inputs {first} {shape}, a0 and c0 {state}").format(first=first, shape=shape, state=(None, n_a)),
                    _("the inputs should be [{first}, a0, c0] with shapes {symbolic}, (None, "
                      "n_a), (None, n_a); got {shapes}").format(
                        first=first, symbolic=symbolic, shapes=shapes))
@@ -295,7 +295,7 @@ def check_djmodel(fn, report):
         if got["n_outputs"] == 1 and Tx > 1:
             report.fail(_("the model has 1 output, not Tx = {Tx}: append densor's output to the "
                           "list `outputs` at every step, do not replace the list").format(Tx=Tx))
-        report.require(got["n_outputs"] == Tx, f"Tx = {Tx} outputs",
+        report.require(got["n_outputs"] == Tx, _("Tx = {Tx} outputs").format(Tx=Tx),
                        _("the model should have one output per time step (Tx = {Tx}), got "
                          "{n_outputs}: append densor's output to `outputs` inside the loop").format(
                            Tx=Tx, n_outputs=got['n_outputs']))
@@ -353,7 +353,7 @@ def check_music_inference_model(fn, report):
                             weights, names, (x0, a0, c0), "out")
         _require_model(report, "music_inference_model", got, INF_CRASHES, "x0", (None, 1, n_values),
                        "(None, 1, n_values)", n_a)
-        report.require(got["n_outputs"] == Ty, f"Ty = {Ty} outputs",
+        report.require(got["n_outputs"] == Ty, _("Ty = {Ty} outputs").format(Ty=Ty),
                        _("the model should have Ty = {Ty} outputs (one per step), got {n_outputs}").format(
                            Ty=Ty, n_outputs=got['n_outputs']))
         report.require(got["shares_layers"] and got["foreign_weights"] == 0,
@@ -404,7 +404,7 @@ def check_predict_and_sample(fn, report):
         got = report.probe(probe_predict_and_sample, fn, *ps_inputs(index))
         if "crash" in got:
             _crash_hint(report, "predict_and_sample", got["crash"], PS_CRASHES)
-        report.require("not_pair" not in got, "returns (results, indices)",
+        report.require("not_pair" not in got, _("returns (results, indices)"),
                        _("predict_and_sample must return the pair results, indices, not a {type}").format(
                            type=got.get('not_pair')))
         results, indices = got["results"], got["indices"]
