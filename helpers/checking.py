@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import _
+
 REGISTRY: dict = {}
 
 
@@ -44,7 +46,7 @@ class CheckFailed(AssertionError):
 
     def _render_traceback_(self):
         """How IPython shows it: the one ✗ line, no traceback (the hint says what to fix)."""
-        return [f"✗ {self.exercise}: {self.hint}"]
+        return [_("✗ {exercise}: {hint}").format(exercise=self.exercise, hint=self.hint)]
 
 
 class LearnerCrash(Exception):
@@ -153,7 +155,7 @@ class Report:
     def ok(self, what: str) -> None:
         self.passed += 1
         if self.verbose:
-            print(f"  ✓ {what}")
+            print(_("  ✓ {what}").format(what=what))
 
     def fail(self, hint: str):
         raise CheckFailed(self.exercise, hint)
@@ -194,7 +196,10 @@ class Report:
         if not name.isidentifier() or name.startswith("_"):
             name = self.exercise  # a lambda, a probe, a private helper: name the exercise
         hint = crash_hint(self.exercise, crash)
-        self.fail(f"calling {name} raised {quote(crash)}" + (f" — {hint}" if hint else ""))
+        if hint:
+            self.fail(_("calling {name} raised {crash} — {hint}").format(
+                name=name, crash=quote(crash), hint=hint))
+        self.fail(_("calling {name} raised {crash}").format(name=name, crash=quote(crash)))
 
     def require(self, condition, what: str, hint: str) -> None:
         if not condition:
@@ -204,17 +209,20 @@ class Report:
     def shape(self, value, shape, what: str, hint: str = "") -> None:
         got = np.shape(value)
         if tuple(got) != tuple(shape):
-            self.fail(hint or f"{what} has shape {tuple(got)}, expected {tuple(shape)}")
-        self.ok(f"{what} has shape {tuple(shape)}")
+            self.fail(hint or _("{what} has shape {got}, expected {want}").format(
+                what=what, got=tuple(got), want=tuple(shape)))
+        self.ok(_("{what} has shape {shape}").format(what=what, shape=tuple(shape)))
 
     def close(self, got, want, what: str, hint: str = "", atol: float = 1e-7, rtol: float = 1e-6):
         got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
         if got.shape != want.shape:
-            self.fail(f"{what} has shape {got.shape}, expected {want.shape}")
+            self.fail(_("{what} has shape {got}, expected {want}").format(
+                what=what, got=got.shape, want=want.shape))
         if not np.allclose(got, want, atol=atol, rtol=rtol):
             diff = float(np.max(np.abs(got - want)))
-            self.fail((hint + " " if hint else "") + f"({what} is off by up to {diff:.3g})")
-        self.ok(f"{what} matches the reference")
+            self.fail((hint + " " if hint else "")
+                      + _("({what} is off by up to {diff:.3g})").format(what=what, diff=diff))
+        self.ok(_("{what} matches the reference").format(what=what))
 
 
 BODIES: dict = {}   # exercise -> body(fn, report), as written in the checks module
@@ -242,11 +250,11 @@ def exercise(name: str, points=None, uses: tuple = (), defines: tuple = ()):
             try:
                 REGISTRY[name](fn, report)
             except NotImplementedYet:
-                print(f"⏳ {name}: not implemented yet")
+                print(_("⏳ {name}: not implemented yet").format(name=name))
                 return None
             except CheckFailed as err:  # shown as one line in a notebook (_render_traceback_)
                 raise CheckFailed(name, err.hint) from None
-            print(f"✅ {name}: all {report.passed} checks passed")
+            print(_("✅ {name}: all {passed} checks passed").format(name=name, passed=report.passed))
             return None
 
         check.__name__ = f"check_{name}"
@@ -276,8 +284,9 @@ def failing_dependency(name: str, fn) -> str | None:
                 continue
             REGISTRY[other](theirs, Report(other, verbose=False))
         except CheckFailed as err:
-            return (f"your {other}, which {name} calls, fails its own check ({quote(err.hint)}); "
-                    f"fix {other} first, then run this check again")
+            return _("your {other}, which {name} calls, fails its own check ({hint}); "
+                     "fix {other} first, then run this check again").format(
+                other=other, name=name, hint=quote(err.hint))
         except Exception:  # not implemented, not reachable: no verdict on it
             continue
     return None
@@ -290,12 +299,13 @@ def crash_hint(exercise: str, crash: str) -> str:
     if missing:
         needed = DEFINES.get(exercise, ())
         if missing.group(1) in needed:
-            return (f"your code must define {missing.group(1)} (this exercise's code defines "
-                    f"{', '.join(needed)}: the lines given after it read them)")
-        return f"{missing.group(1)} is used before your code gives it a value"
+            return _("your code must define {name} (this exercise's code defines "
+                     "{needed}: the lines given after it read them)").format(
+                name=missing.group(1), needed=", ".join(needed))
+        return _("{name} is used before your code gives it a value").format(name=missing.group(1))
     if re.match(r"ValueError: .*(mismatch|broadcast|shapes? )", crash):
-        return ("the arrays in that line do not have the shapes you expect: compare each "
-                "one with the shapes in the docstring")
+        return _("the arrays in that line do not have the shapes you expect: compare each "
+                 "one with the shapes in the docstring")
     return ""
 
 
@@ -303,11 +313,11 @@ def outcome(name: str, fn) -> Outcome:
     """Run exercise ``name``'s check on ``fn`` and report instead of raising."""
     report = Report(name, verbose=False)
     if fn is None:
-        return Outcome(name, "failed", 0, f"no function named {name} is defined")
+        return Outcome(name, "failed", 0, _("no function named {name} is defined").format(name=name))
     try:
         REGISTRY[name](fn, report)
     except NotImplementedYet:
-        return Outcome(name, "not implemented", report.passed, "not implemented yet")
+        return Outcome(name, "not implemented", report.passed, _("not implemented yet"))
     except CheckFailed as err:
         return Outcome(name, "failed", report.passed, err.hint)
     except Exception as err:
@@ -365,8 +375,8 @@ def expected_arrays(module: str) -> dict:
     if module not in _EXPECTED:
         path = Path(__file__).resolve().parent / module / "expected.npz"
         if not path.exists():
-            raise FileNotFoundError(f"{path} is missing: run `make export` (instructor) "
-                                    "or copy the course's helpers/ folder again (learner)")
+            raise FileNotFoundError(_("{path} is missing: run `make export` (instructor) "
+                                      "or copy the course's helpers/ folder again (learner)").format(path=path))
         with np.load(path) as data:
             _EXPECTED[module] = {k: data[k] for k in data.files}
     return _EXPECTED[module]

@@ -5,6 +5,13 @@
 else English. Learner-facing strings in code are written in English and wrapped in
 :func:`_`, which looks them up in ``locale/<lang>/LC_MESSAGES/helpers.po``; text with fields
 is a template, ``_("got {shape}").format(shape=...)``, so translators see it once.
+Text that must be written before the language is known (a module-level table of hints) is
+marked with :func:`N_` and translated where it is used, with :func:`gettext`.
+``python -m helpers.instructor.code_strings --update`` collects every ``_()`` and ``N_()``
+into the catalogue.
+
+The language is read at every call (never cached), so changing ``RNNLAB_LANG`` takes effect
+at once; only the catalogues are cached, one per language.
 """
 import functools
 import os
@@ -48,6 +55,17 @@ def catalogue(lang: str, domain: str = "helpers") -> dict:
             if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
 
 
-def _(text: str) -> str:
+def gettext(text: str) -> str:
     """``text`` in the course's language (``text`` itself in English or when untranslated)."""
     return catalogue(language()).get(text, text)
+
+
+def _(text: str) -> str:
+    """:func:`gettext` of a string literal (the catalogue's extractor collects the literal)."""
+    return gettext(text)
+
+
+def N_(text: str) -> str:
+    """Mark the literal ``text`` for the catalogue without translating it now (a table of hints
+    built at import time); translate it where it is shown, with :func:`gettext`."""
+    return text

@@ -12,6 +12,8 @@ import json
 
 import numpy as np
 
+from .i18n import _
+
 MAX_JSON = 2**20                     # characters of one model's JSON
 MAX_OBJECTS = 5000                   # Keras objects (layers, ops, initialisers) in one model
 ALLOWED_CUSTOM = {"rnn_lab>LSTM"}    # helpers.jazz.classic.LSTM: keras.layers.LSTM, Keras 2 calls
@@ -52,28 +54,30 @@ def _objects(tree, found: list) -> None:
 def validate(text) -> dict:
     """The parsed JSON of a model or layer, if it names Keras's own classes only."""
     if not isinstance(text, str) or len(text) > MAX_JSON:
-        raise Unbuildable("its JSON is missing or too large")
+        raise Unbuildable(_("its JSON is missing or too large"))
     try:
         tree = json.loads(text)
     except (ValueError, RecursionError):
-        raise Unbuildable("its JSON is not valid") from None
+        raise Unbuildable(_("its JSON is not valid")) from None
     found: list = []
     _objects(tree, found)
     if not found or len(found) > MAX_OBJECTS:
-        raise Unbuildable("its JSON describes no Keras object, or too many")
+        raise Unbuildable(_("its JSON describes no Keras object, or too many"))
     for obj in found:
         name, module = obj.get("class_name"), obj.get("module")
         registered = obj.get("registered_name")
         if not isinstance(name, str) or name in FORBIDDEN:
-            raise Unbuildable(f"it uses a {str(name)[:40]} layer, which carries code of its own")
+            raise Unbuildable(_("it uses a {layer} layer, which carries code of its own").format(
+                                  layer=str(name)[:40]))
         if registered in ALLOWED_CUSTOM:
             continue
         if module is None and name.startswith("__"):
             continue  # Keras's own markers for tensors and slices
         if not (isinstance(module, str) and (module == "keras" or module.startswith("keras."))) \
                 or registered not in (None, name):
-            raise Unbuildable(f"it uses {str(name)[:40]} from {str(module)[:60]}, which is not a "
-                              "Keras class (a subclassed model or a custom layer)")
+            raise Unbuildable(_("it uses {name} from {module}, which is not a Keras class (a "
+                                "subclassed model or a custom layer)").format(
+                                  name=str(name)[:40], module=str(module)[:60]))
     return tree
 
 
@@ -85,14 +89,14 @@ def rebuild(info):
     import keras
 
     if not isinstance(info, dict) or "json" not in info:
-        raise Unbuildable("no model came back")
+        raise Unbuildable(_("no model came back"))
     tree = validate(info["json"])
     if any(o.get("registered_name") in ALLOWED_CUSTOM for o in _all(tree)):
         import helpers.jazz.classic  # noqa: F401 - registers rnn_lab>LSTM
     weights = info.get("weights")
     if not isinstance(weights, list) or not all(isinstance(w, np.ndarray) and w.dtype.kind in "biuf"
                                                 for w in weights):
-        raise Unbuildable("its weights are not a list of numeric arrays")
+        raise Unbuildable(_("its weights are not a list of numeric arrays"))
     try:
         if info.get("kind") == "layer":
             built = keras.layers.deserialize(tree)
@@ -101,14 +105,14 @@ def rebuild(info):
         else:
             built = keras.models.model_from_json(info["json"])
         if not isinstance(built, (keras.Model, keras.layers.Layer)):
-            raise Unbuildable("it is not a Keras model or layer")
+            raise Unbuildable(_("it is not a Keras model or layer"))
         if weights:
             built.set_weights(weights)
     except Unbuildable:
         raise
     except Exception as err:  # noqa: BLE001 - whatever Keras says about a crafted config
-        raise Unbuildable(f"Keras cannot rebuild it ({type(err).__name__}: "
-                          f"{' '.join(str(err).split())[:160]})") from None
+        raise Unbuildable(_("Keras cannot rebuild it ({error}: {message})").format(
+                              error=type(err).__name__, message=" ".join(str(err).split())[:160])) from None
     return built
 
 

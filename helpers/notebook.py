@@ -39,6 +39,7 @@ from contextlib import contextmanager  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .fonts import use_language_font  # noqa: E402
+from .i18n import _  # noqa: E402
 
 # what TensorFlow prints while loading whatever TF_CPP_MIN_LOG_LEVEL says
 STARTUP_LINE = re.compile(r"^WARNING: All log messages before absl::InitializeLog\(\)"
@@ -117,7 +118,8 @@ def stub_message(err: BaseException) -> str | None:
     if found is None or not (found.group(1) in REGISTRY or callable(_user_namespace().get(found.group(1)))):
         return None
     if message[found.end():].startswith(STUB_TEXT):
-        return f"⏳ {found.group(1)} is not implemented yet: finish it above, then run this cell again"
+        return _("⏳ {name} is not implemented yet: finish it above, then run this cell "
+                 "again").format(name=found.group(1))
     return f"⏳ {message}"   # a message of its own: "Emojify_V2: the model is not trained yet - ..."
 
 

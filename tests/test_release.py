@@ -10,7 +10,7 @@ from helpers.instructor.course import NOTEBOOKS
 from helpers.instructor.execute import execute
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXT_SUFFIXES = {".ipynb", ".py", ".md", ".json", ".txt", ".cfg", ".toml", ".yml", ".csv"}
+TEXT_SUFFIXES = {".ipynb", ".py", ".md", ".json", ".txt", ".cfg", ".toml", ".yml", ".csv", ".po"}
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from .. import keras_wire
 from .probes import probe_Emojify_V2, probe_embedding_layer, probe_model
 from ..checking import REGISTRY, CheckFailed, NotImplementedYet, Report, exercise, expected_arrays, \
     learner_function, quote, rng
+from ..i18n import _
 
 MODULE = "emojify"
 POINTS = {"sentence_to_avg": 10, "model": 20, "sentences_to_indices": 10,
@@ -55,45 +56,47 @@ V2_BATCH = np.array([[1, 2, 3, 0, 0, 0], [4, 0, 0, 0, 0, 0]])
 
 @exercise("sentence_to_avg", POINTS["sentence_to_avg"])
 def check_sentence_to_avg(fn, report):
-    w2v, _ = tiny_vocabulary()
+    w2v, __ = tiny_vocabulary()
     ref = expected_arrays(MODULE)
     avg = report.call(fn, "i love you", w2v)
-    report.shape(avg, (DIM,), "the average of 'i love you'",
-                 hint=f"return one vector of shape ({DIM},) (the embedding size), "
-                      f"got shape {np.shape(avg)}")
-    report.close(avg, ref["sentence_to_avg/0"], "the average of 'i love you'",
-                 hint="add up the vectors of the words and divide by the number of words.")
+    report.shape(avg, (DIM,), _("the average of 'i love you'"),
+                 hint=_("return one vector of shape ({DIM},) (the embedding size), got shape "
+                        "{shape}").format(DIM=DIM, shape=np.shape(avg)))
+    report.close(avg, ref["sentence_to_avg/0"], _("the average of 'i love you'"),
+                 hint=_("add up the vectors of the words and divide by the number of words."))
     report.close(report.call(fn, "I LOVE You", w2v), ref["sentence_to_avg/0"],
-                 "'I LOVE You' (capitals)", hint="lower-case the sentence before looking words up.")
+                 _("'I LOVE You' (capitals)"), hint=_("lower-case the sentence before looking words up."))
     report.close(report.call(fn, "sad zzz ball", w2v), ref["sentence_to_avg/7"],
-                 "'sad zzz ball' (one unknown word)",
-                 hint="skip unknown words and divide by the number of KNOWN words only.")
+                 _("'sad zzz ball' (one unknown word)"),
+                 hint=_("skip unknown words and divide by the number of KNOWN words only."))
     report.close(report.call(fn, "happy happy you", w2v), ref["sentence_to_avg/3"],
-                 "'happy happy you' (a repeated word)", hint="count a repeated word every time it occurs.")
+                 _("'happy happy you' (a repeated word)"), hint=_("count a repeated word every time it occurs."))
     empty = report.call(fn, "qqq zzz", w2v)
-    report.shape(empty, (DIM,), "a sentence without a known word")
+    report.shape(empty, (DIM,), _("a sentence without a known word"))
     report.require(np.all(np.isfinite(empty)) and not np.any(empty),
-                   "a sentence without a known word gives zeros",
-                   "a sentence with no known word must give a vector of zeros "
-                   "(don't divide by a count of 0).")
+                   _("a sentence without a known word gives zeros"),
+                   _("a sentence with no known word must give a vector of zeros (don't divide by "
+                     "a count of 0)."))
     # GloVe's vectors are float32, as here; the average is float64 (the docstring says so)
     glove_like = {w: v.astype(np.float32) for w, v in w2v.items()}
     avg32 = np.asarray(report.call(fn, "i love you", glove_like))
-    report.require(avg32.dtype == np.float64, "float32 word vectors give a float64 average",
-                   f"with float32 word vectors (GloVe's) your average is {avg32.dtype}: return "
-                   "float64, as the docstring says: add the vectors into the given avg = "
-                   "np.zeros(...) (float64), not np.mean or sum of the float32 vectors alone.")
+    report.require(avg32.dtype == np.float64, _("float32 word vectors give a float64 average"),
+                   _("with float32 word vectors (GloVe's) your average is {dtype}: return "
+                     "float64, as the docstring says: add the vectors into the given avg = "
+                     "np.zeros(...) (float64), not np.mean or sum of the float32 vectors alone.").format(
+                       dtype=avg32.dtype))
 
 
 # ---------------------------------------------------------------- model
 
 def _trained(report, fn, X, Y, learning_rate, num_iterations, first=False):
-    w2v, _ = tiny_vocabulary()
+    w2v, __ = tiny_vocabulary()
     got = report.probe(probe_model, fn, X, Y, w2v, learning_rate, num_iterations)
     if got["returned"] != "3 values":
-        report.fail(f"model must return the three values pred, W, b (got {got['returned']}).")
+        report.fail(_("model must return the three values pred, W, b (got {returned}).").format(
+                        returned=got['returned']))
     if first:
-        report.ok("model returns pred, W, b")
+        report.ok(_("model returns pred, W, b"))
     return got
 
 
@@ -123,96 +126,107 @@ def check_model(fn, report):
     ref = expected_arrays(MODULE)
     start = _trained(report, fn, SENTENCES[:5], LABELS[:5], 0.0, 1, first=True)
     report.shape(start["W"], (N_CLASSES, DIM), "W",
-                 hint=f"W must have shape (n_y, n_h) = ({N_CLASSES}, {DIM}), got {np.shape(start['W'])}.")
+                 hint=_("W must have shape (n_y, n_h) = ({N_CLASSES}, {DIM}), got {shape}.").format(
+                          N_CLASSES=N_CLASSES, DIM=DIM, shape=np.shape(start['W'])))
     report.shape(start["b"], (N_CLASSES,), "b",
-                 hint=f"b must have shape (n_y,) = ({N_CLASSES},), got {np.shape(start['b'])}.")
-    report.close(start["W"], ref["model/init/W"], "W with learning_rate=0 (the initial W)",
-                 hint="keep the initialisation given in the cell (rng = np.random.default_rng(1); "
-                      "W = rng.standard_normal((n_y, n_h)) / np.sqrt(n_h)): the check compares your "
-                      "W with the reference's, so both must start from the same W.")
+                 hint=_("b must have shape (n_y,) = ({N_CLASSES},), got {shape}.").format(
+                          N_CLASSES=N_CLASSES, shape=np.shape(start['b'])))
+    report.close(start["W"], ref["model/init/W"], _("W with learning_rate=0 (the initial W)"),
+                 hint=_("keep the initialisation given in the cell (rng = "
+                        "np.random.default_rng(1); W = rng.standard_normal((n_y, n_h)) / "
+                        "np.sqrt(n_h)): the check compares your W with the reference's, so both "
+                        "must start from the same W."))
     W0, b0 = ref["model/init/W"], ref["model/init/b"]
 
     step = _trained(report, fn, ONE_STEP, ONE_STEP_LABELS, 0.1, 1)
     k = _step_multiple(step["W"], ref["model/step/W"], W0)
     if k == -1:
-        report.fail("W moved uphill: with dz = a - Y_oh and dW = np.outer(dz, avg), gradient "
-                    "descent subtracts learning_rate times dW from W (and learning_rate times db "
-                    "from b).")
+        report.fail(_("W moved uphill: with dz = a - Y_oh and dW = np.outer(dz, avg), gradient "
+                      "descent subtracts learning_rate times dW from W (and learning_rate times "
+                      "db from b)."))
     if k is not None and k > 1:
-        report.fail(f"W moved {k} times too far: compute dW and db afresh for each sentence "
-                    "(no accumulation across examples), and update W and b right away.")
-    report.close(step["W"], ref["model/step/W"], "W after one SGD step",
-                 hint="one SGD step: the scores z = W avg + b and their softmax a; dz is a minus "
-                      "the one-hot label, dW the outer product of dz and the average, db is dz; "
-                      "then step W and b by -learning_rate times their gradients.")
+        report.fail(_("W moved {k} times too far: compute dW and db afresh for each sentence (no "
+                      "accumulation across examples), and update W and b right away.").format(k=k))
+    report.close(step["W"], ref["model/step/W"], _("W after one SGD step"),
+                 hint=_("one SGD step: the scores z = W avg + b and their softmax a; dz is a "
+                        "minus the one-hot label, dW the outer product of dz and the average, db "
+                        "is dz; then step W and b by -learning_rate times their gradients."))
     if np.allclose(step["b"], b0):
-        report.fail("b never changes: update b too, with its own gradient db (equal to dz) "
-                    "times learning_rate.")
-    report.close(step["b"], ref["model/step/b"], "b after the same pass",
-                 hint="update b after every sentence, by -learning_rate times db (db is dz of "
-                      "that sentence only).")
+        report.fail(_("b never changes: update b too, with its own gradient db (equal to dz) "
+                      "times learning_rate."))
+    report.close(step["b"], ref["model/step/b"], _("b after the same pass"),
+                 hint=_("update b after every sentence, by -learning_rate times db (db is dz of "
+                        "that sentence only)."))
 
     m = len(LABELS)
     one = _trained(report, fn, SENTENCES, LABELS, 0.1, 1)
-    report.close(one["W"], ref["model/m8_it1/W"], f"W after one pass over {m} sentences",
-                 hint="update W and b after EVERY sentence with that sentence's gradient only: "
-                      "compute dW and db afresh for each example (no accumulation across examples), "
-                      "and use the W and b already updated by the previous example.")
-    report.close(one["b"], ref["model/m8_it1/b"], f"b after one pass over {m} sentences",
-                 hint="db must be that sentence's dz only, applied right away.")
+    report.close(one["W"], ref["model/m8_it1/W"], _("W after one pass over {m} sentences").format(
+                                                      m=m),
+                 hint=_("update W and b after EVERY sentence with that sentence's gradient only: "
+                        "compute dW and db afresh for each example (no accumulation across "
+                        "examples), and use the W and b already updated by the previous example."))
+    report.close(one["b"], ref["model/m8_it1/b"], _("b after one pass over {m} sentences").format(
+                                                      m=m),
+                 hint=_("db must be that sentence's dz only, applied right away."))
     pred = one["pred"]
-    report.require(np.shape(pred) in ((m,), (m, 1)), f"pred holds one label per sentence",
-                   f"pred holds one label per sentence: shape ({m},), got {np.shape(pred)} "
-                   "(take np.argmax over the classes, axis=1 of the (m, n_y) scores).")
+    report.require(np.shape(pred) in ((m,), (m, 1)), _("pred holds one label per sentence"),
+                   _("pred holds one label per sentence: shape ({m},), got {shape} (take "
+                     "np.argmax over the classes, axis=1 of the (m, n_y) scores).").format(
+                       m=m, shape=np.shape(pred)))
     report.require(np.array_equal(np.ravel(pred), ref["model/m8_it1/pred"]),
-                   "pred are the trained model's labels",
-                   "pred must be np.argmax of the trained W and b's scores for each training "
-                   "sentence: one integer label 0-4 per sentence.")
-    report.require(re.search(COST_WORD, one["printed"], re.I) is not None, "it reports the cost while training",
-                   "print the cost (and accuracy) during training, e.g. at iteration 0.")
+                   _("pred are the trained model's labels"),
+                   _("pred must be np.argmax of the trained W and b's scores for each training "
+                     "sentence: one integer label 0-4 per sentence."))
+    report.require(re.search(COST_WORD, one["printed"], re.I) is not None,
+                   _("it reports the cost while training"),
+                   _("print the cost (and accuracy) during training, e.g. at iteration 0."))
     costs = printed_costs(one["printed"])
-    report.require(not costs or any(c > 0 for c in costs), "the printed cost is above 0",
-                   f"every cost you print is {costs[0] if costs else 0:.4f}: the cross-entropy of a "
-                   "sentence is above 0, so add each sentence's cross-entropy to cost inside the "
-                   "loop over the sentences, starting from cost = 0 at each iteration.")
+    report.require(not costs or any(c > 0 for c in costs), _("the printed cost is above 0"),
+                   _("every cost you print is {value1:.4f}: the cross-entropy of a sentence is "
+                     "above 0, so add each sentence's cross-entropy to cost inside the loop over "
+                     "the sentences, starting from cost = 0 at each iteration.").format(
+                       value1=costs[0] if costs else 0))
 
     three = _trained(report, fn, SENTENCES, LABELS, 0.1, 3)
-    report.close(three["W"], ref["model/m8_it3/W"], "W after three passes",
-                 hint="each iteration must go over all the sentences again, starting from the "
-                      "W and b left by the previous iteration.")
+    report.close(three["W"], ref["model/m8_it3/W"], _("W after three passes"),
+                 hint=_("each iteration must go over all the sentences again, starting from the "
+                        "W and b left by the previous iteration."))
 
 
 # ---------------------------------------------------------------- sentences_to_indices
 
 @exercise("sentences_to_indices", POINTS["sentences_to_indices"])
 def check_sentences_to_indices(fn, report):
-    _, w2i = tiny_vocabulary()
+    __, w2i = tiny_vocabulary()
     want = expected_arrays(MODULE)["sentences_to_indices/X"]
     got = report.call(fn, INDEX_SENTENCES, w2i, 5)
-    report.shape(got, (3, 5), "indices for 3 sentences, max_len 5",
-                 hint=f"return an (m, max_len) array, got shape {np.shape(got)}")
+    report.shape(got, (3, 5), _("indices for 3 sentences, max_len 5"),
+                 hint=_("return an (m, max_len) array, got shape {shape}").format(
+                          shape=np.shape(got)))
     got = np.asarray(got)
     report.require(np.issubdtype(got.dtype, np.number) and np.all(np.isfinite(got))
-                   and np.array_equal(got, np.round(got)), "the indices are whole numbers",
-                   f"the indices should be whole numbers (got {got.dtype} values like "
-                   f"{got.ravel()[:3]}): X_indices = np.zeros((m, max_len), dtype=np.int32).")
-    report.require(got.dtype == np.int32, "X_indices is int32",
-                   f"X_indices has dtype {got.dtype}: this course asks for int32 indices, the dtype "
-                   "that the model's Input reads; keep the given X_indices = np.zeros((m, max_len), "
-                   "dtype=np.int32) and write each row into it.")
+                   and np.array_equal(got, np.round(got)), _("the indices are whole numbers"),
+                   _("the indices should be whole numbers (got {dtype} values like {value1}): "
+                     "X_indices = np.zeros((m, max_len), dtype=np.int32).").format(
+                       dtype=got.dtype, value1=got.ravel()[:3]))
+    report.require(got.dtype == np.int32, _("X_indices is int32"),
+                   _("X_indices has dtype {dtype}: this course asks for int32 indices, the dtype "
+                     "that the model's Input reads; keep the given X_indices = np.zeros((m, "
+                     "max_len), dtype=np.int32) and write each row into it.").format(dtype=got.dtype))
     if not np.array_equal(got, want) and np.array_equal(
             got, expected_arrays(MODULE)["sentences_to_indices/case sensitive"]):
-        report.fail("'I' and 'LOVE' were skipped as unknown words: word_to_index holds lower-case "
-                    "words, so lower-case each sentence (sentence.lower()) before splitting it.")
-    report.require(np.array_equal(got[:2], want[:2]), "known words get their index, padding is 0",
-                   "word j of sentence i goes to X_indices[i, j] = word_to_index[word] (lower-cased); "
-                   "the rest of the row stays 0 (padding).")
-    report.require(np.array_equal(got[2], want[2]), "capitals are lower-cased, unknown words are skipped",
-                   "skip words missing from word_to_index (leave no 0 for them), so the known "
-                   "words stay next to each other (index 0 is kept for padding).")
+        report.fail(_("'I' and 'LOVE' were skipped as unknown words: word_to_index holds "
+                      "lower-case words, so lower-case each sentence (sentence.lower()) before "
+                      "splitting it."))
+    report.require(np.array_equal(got[:2], want[:2]), _("known words get their index, padding is 0"),
+                   _("word j of sentence i goes to X_indices[i, j] = word_to_index[word] "
+                     "(lower-cased); the rest of the row stays 0 (padding)."))
+    report.require(np.array_equal(got[2], want[2]), _("capitals are lower-cased, unknown words are skipped"),
+                   _("skip words missing from word_to_index (leave no 0 for them), so the known "
+                     "words stay next to each other (index 0 is kept for padding)."))
     one = report.call(fn, np.array(["pizza"]), w2i, 1)
-    report.require(np.array_equal(np.asarray(one), want[1:2, :1]), "m = 1 and max_len = 1 work",
-                   "a single one-word sentence with max_len=1 should give [[word_to_index['pizza']]].")
+    report.require(np.array_equal(np.asarray(one), want[1:2, :1]), _("m = 1 and max_len = 1 work"),
+                   _("a single one-word sentence with max_len=1 should give [[word_to_index['pizza']]]."))
 
 
 # ---------------------------------------------------------------- pretrained_embedding_layer
@@ -245,31 +259,35 @@ def check_pretrained_embedding_layer(fn, report):
     want = expected_arrays(MODULE)["pretrained_embedding_layer/matrix"]
     layer = inspect_embedding_layer(report.probe(probe_embedding_layer, fn, w2v, w2i))
     if "unbuildable" in layer:
-        report.fail(f"the layer cannot be rebuilt from its JSON ({layer['unbuildable']}): return "
-                    "a keras.layers.Embedding itself, not a subclass of it.")
-    report.require(layer["is_embedding"], "it returns a keras Embedding layer",
-                   f"return a keras.layers.Embedding, not {layer['type']}.")
+        report.fail(_("the layer cannot be rebuilt from its JSON ({unbuildable}): return a "
+                      "keras.layers.Embedding itself, not a subclass of it.").format(
+                        unbuildable=layer['unbuildable']))
+    report.require(layer["is_embedding"], _("it returns a keras Embedding layer"),
+                   _("return a keras.layers.Embedding, not {type}.").format(type=layer["type"]))
     report.require(layer["input_dim"] == len(w2i) + 1 and layer["output_dim"] == DIM,
-                   f"input_dim = len(word_to_index) + 1 = {len(w2i) + 1}, output_dim = {DIM}",
-                   f"the layer needs one row per word plus row 0 for padding: Embedding("
-                   f"{len(w2i) + 1}, {DIM}), got Embedding({layer['input_dim']}, {layer['output_dim']}).")
-    report.require(layer["built"] and layer["n_weights"] == 1, "the layer is built and holds its matrix",
-                   "build the layer (layer.build((None,))) and then set_weights([emb_matrix]).")
+                   _("input_dim = len(word_to_index) + 1 = {input_dim}, output_dim = {DIM}").format(
+                       input_dim=len(w2i) + 1, DIM=DIM),
+                   _("the layer needs one row per word plus row 0 for padding: "
+                     "Embedding({value1}, {DIM}), got Embedding({input_dim}, {output_dim}).").format(
+                       value1=len(w2i) + 1, DIM=DIM, input_dim=layer['input_dim'],
+                       output_dim=layer['output_dim']))
+    report.require(layer["built"] and layer["n_weights"] == 1, _("the layer is built and holds its matrix"),
+                   _("build the layer (layer.build((None,))) and then set_weights([emb_matrix])."))
     matrix = layer["matrix"]
-    report.shape(matrix, want.shape, "the embedding matrix")
+    report.shape(matrix, want.shape, _("the embedding matrix"))
     if not any(np.allclose(row, vector, atol=1e-6) for row in matrix for vector in want[1:]):
-        report.fail("the layer does not hold emb_matrix (no row is a word's vector): call "
-                    "set_weights on the layer, with the list [emb_matrix], after build.")
-    report.require(not np.any(matrix[0]), "row 0 (padding) is zeros",
-                   "row 0 is padding: leave it at zeros (row word_to_index[w] holds the vector of w, "
-                   "and the indices start at 1).")
-    report.close(matrix, want, "row word_to_index[w] holds the vector of w", atol=1e-6,
-                 hint="fill emb_matrix[word_to_index[word]] = word_to_vec_map[word] for every word.")
-    report.require(not layer["trainable"], "the layer is frozen",
-                   "pass trainable=False: the GloVe vectors must not change during training.")
-    report.require(layer["mask_zero"], "index 0 is masked",
-                   "pass mask_zero=True (this course asks for it, see the exercise text): the layer "
-                   "then tells the LSTMs to skip the padding (index 0).")
+        report.fail(_("the layer does not hold emb_matrix (no row is a word's vector): call "
+                      "set_weights on the layer, with the list [emb_matrix], after build."))
+    report.require(not np.any(matrix[0]), _("row 0 (padding) is zeros"),
+                   _("row 0 is padding: leave it at zeros (row word_to_index[w] holds the vector "
+                     "of w, and the indices start at 1)."))
+    report.close(matrix, want, _("row word_to_index[w] holds the vector of w"), atol=1e-6,
+                 hint=_("fill emb_matrix[word_to_index[word]] = word_to_vec_map[word] for every word."))
+    report.require(not layer["trainable"], _("the layer is frozen"),
+                   _("pass trainable=False: the GloVe vectors must not change during training."))
+    report.require(layer["mask_zero"], _("index 0 is masked"),
+                   _("pass mask_zero=True (this course asks for it, see the exercise text): the "
+                     "layer then tells the LSTMs to skip the padding (index 0)."))
 
 
 # ---------------------------------------------------------------- Emojify_V2
@@ -347,8 +365,9 @@ def _own_embedding_layer(fn, report):
     except NotImplementedYet:
         raise
     except CheckFailed as err:
-        report.fail("the problem is in pretrained_embedding_layer, which Emojify_V2 uses: it does "
-                    f"not pass its own check yet ({quote(err.hint)}) Fix it and run its check first.")
+        report.fail(_("the problem is in pretrained_embedding_layer, which Emojify_V2 uses: it "
+                      "does not pass its own check yet ({value1}) Fix it and run its check first.").format(
+                        value1=quote(err.hint)))
     return True
 
 
@@ -359,61 +378,71 @@ def check_Emojify_V2(fn, report):
     own_layer_ok = _own_embedding_layer(fn, report)
     model = inspect_Emojify_V2(report.probe(probe_Emojify_V2, fn, V2_LEN, w2v, w2i), V2_BATCH)
     if "unbuildable" in model:
-        report.fail(f"the model cannot be rebuilt from its JSON ({model['unbuildable']}): build it "
-                    "from Keras's own layers (no subclassed Model, custom layer or Lambda).")
+        report.fail(_("the model cannot be rebuilt from its JSON ({unbuildable}): build it from "
+                      "Keras's own layers (no subclassed Model, custom layer or Lambda).").format(
+                        unbuildable=model['unbuildable']))
     if own_layer_ok:
-        report.ok("your pretrained_embedding_layer passes its check")
-    report.require(model["is_model"], "it returns a keras Model",
-                   f"return keras.Model(inputs=sentence_indices, outputs=X), not {model['type']}.")
-    report.require(model["input_shape"] == [None, V2_LEN], "the input is (None, max_len)",
-                   f"the Input should have shape input_shape, got {tuple(model['input_shape'])}.")
+        report.ok(_("your pretrained_embedding_layer passes its check"))
+    report.require(model["is_model"], _("it returns a keras Model"),
+                   _("return keras.Model(inputs=sentence_indices, outputs=X), not {type}.").format(
+                       type=model['type']))
+    report.require(model["input_shape"] == [None, V2_LEN], _("the input is (None, max_len)"),
+                   _("the Input should have shape input_shape, got {value1}.").format(
+                       value1=tuple(model['input_shape'])))
     layers = model["layers"]
     names = [layer["type"] for layer in layers]
     rnn = [layer for layer in layers if layer["type"] == "LSTM"]
     if len(model["output_shape"]) == 3:
-        report.fail("the model outputs a sequence: the second LSTM must return only its last state "
-                    "(return_sequences=False, the default), so that Dense(5) sees one vector per "
-                    f"sentence (output shape {tuple(model['output_shape'])}).")
-    report.require(model["output_shape"] == [None, N_CLASSES], "the output is (None, 5)",
-                   f"end with Dense(5) and a softmax: the output shape is {tuple(model['output_shape'])}.")
-    report.require(names[:1] == ["Embedding"], "the first layer is an Embedding",
-                   "apply the layer from pretrained_embedding_layer(word_to_vec_map, word_to_index) "
-                   f"to the Input first (layers found: {names}).")
+        report.fail(_("the model outputs a sequence: the second LSTM must return only its last "
+                      "state (return_sequences=False, the default), so that Dense(5) sees one "
+                      "vector per sentence (output shape {value1}).").format(
+                        value1=tuple(model['output_shape'])))
+    report.require(model["output_shape"] == [None, N_CLASSES], _("the output is (None, 5)"),
+                   _("end with Dense(5) and a softmax: the output shape is {value1}.").format(
+                       value1=tuple(model['output_shape'])))
+    report.require(names[:1] == ["Embedding"], _("the first layer is an Embedding"),
+                   _("apply the layer from pretrained_embedding_layer(word_to_vec_map, "
+                     "word_to_index) to the Input first (layers found: {names}).").format(
+                       names=names))
     first = layers[0]
     report.require(np.shape(first["matrix"]) == np.shape(ref["pretrained_embedding_layer/matrix"])
                    and np.allclose(first["matrix"], ref["pretrained_embedding_layer/matrix"], atol=1e-6),
-                   "the Embedding holds the word vectors",
-                   "the Embedding does not hold the word vectors: use the layer that "
-                   "pretrained_embedding_layer(word_to_vec_map, word_to_index) returns.")
-    report.require(not first["trainable"], "the Embedding is frozen",
-                   "your pretrained_embedding_layer is right, but the Embedding in the model is "
-                   "trainable: use its layer as it is (do not set trainable=True in Emojify_V2).")
-    report.require(first["mask_zero"], "the Embedding masks the padding",
-                   "your pretrained_embedding_layer is right, but the Embedding in the model does not "
-                   "mask index 0: use the layer it returns, unchanged.")
+                   _("the Embedding holds the word vectors"),
+                   _("the Embedding does not hold the word vectors: use the layer that "
+                     "pretrained_embedding_layer(word_to_vec_map, word_to_index) returns."))
+    report.require(not first["trainable"], _("the Embedding is frozen"),
+                   _("your pretrained_embedding_layer is right, but the Embedding in the model "
+                     "is trainable: use its layer as it is (do not set trainable=True in "
+                     "Emojify_V2)."))
+    report.require(first["mask_zero"], _("the Embedding masks the padding"),
+                   _("your pretrained_embedding_layer is right, but the Embedding in the model "
+                     "does not mask index 0: use the layer it returns, unchanged."))
     report.require(len(rnn) == 2 and all(layer["units"] == 128 for layer in rnn),
-                   "two LSTM layers with 128 units",
-                   f"use two LSTM(128) layers (found {[(l['type'], l.get('units')) for l in layers]}).")
+                   _("two LSTM layers with 128 units"),
+                   _("use two LSTM(128) layers (found {value1}).").format(
+                       value1=[(l['type'], l.get('units')) for l in layers]))
     report.require(rnn[0]["return_sequences"] and not rnn[1]["return_sequences"],
-                   "the first LSTM returns sequences, the second its last state",
-                   "the first LSTM feeds a sequence to the second: return_sequences=True on the "
-                   "first, False on the second.")
+                   _("the first LSTM returns sequences, the second its last state"),
+                   _("the first LSTM feeds a sequence to the second: return_sequences=True on "
+                     "the first, False on the second."))
     drops = [layer for layer in layers if layer["type"] == "Dropout"]
     report.require(len(drops) == 2 and all(abs(d["rate"] - 0.5) < 1e-9 for d in drops),
-                   "two Dropout(0.5) layers", "put Dropout(0.5) after each LSTM.")
+                   _("two Dropout(0.5) layers"), _("put Dropout(0.5) after each LSTM."))
     expected_order = ["Embedding", "LSTM", "Dropout", "LSTM", "Dropout", "Dense"]
-    report.require(names[:6] == expected_order, "the layers come in the right order",
-                   f"expected {expected_order} (+ softmax), found {names}.")
+    report.require(names[:6] == expected_order, _("the layers come in the right order"),
+                   _("expected {expected} (+ softmax), found {names}.").format(
+                       expected=expected_order, names=names))
     report.require(model["count_params"] == int(ref["Emojify_V2/count_params"]),
-                   "the number of parameters matches",
-                   f"unexpected number of parameters ({model['count_params']}): check the units.")
+                   _("the number of parameters matches"),
+                   _("unexpected number of parameters ({count_params}): check the units.").format(
+                       count_params=model['count_params']))
     probs = model["probs"]
     report.require(probs.shape == (2, N_CLASSES) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
-                   and np.all(probs >= 0), "the outputs are probabilities",
-                   "apply a softmax at the end (Activation('softmax')).")
+                   and np.all(probs >= 0), _("the outputs are probabilities"),
+                   _("apply a softmax at the end (Activation('softmax'))."))
     if "short" not in model:
-        report.fail("the model cannot read shorter sentences: build its layers from input_shape "
-                    "(do not fix max_len inside Emojify_V2).")
-    report.close(model["short"], probs[:1], "padding does not change the prediction", atol=1e-5,
-                 hint="the padding zeros must be masked: mask_zero=True in the Embedding, and no "
-                      "layer between the Embedding and the LSTMs that drops the mask.")
+        report.fail(_("the model cannot read shorter sentences: build its layers from "
+                      "input_shape (do not fix max_len inside Emojify_V2)."))
+    report.close(model["short"], probs[:1], _("padding does not change the prediction"), atol=1e-5,
+                 hint=_("the padding zeros must be masked: mask_zero=True in the Embedding, and "
+                        "no layer between the Embedding and the LSTMs that drops the mask."))

@@ -34,6 +34,7 @@ from pathlib import Path
 import emoji
 import numpy as np
 
+from ..i18n import _
 from ..paths import DATA
 
 LABELS = ("love", "sports", "happy", "sad", "food")
@@ -197,7 +198,7 @@ def predict(X, Y, W, b, word_to_vec_map) -> np.ndarray:
         known = [w for w in str(sentence).lower().split() if w in word_to_vec_map]
         avg = np.mean([word_to_vec_map[w] for w in known], axis=0) if known else np.zeros(n_h)
         pred[j] = np.argmax(np.asarray(W) @ avg + np.asarray(b))
-    print(f"Accuracy: {np.mean(pred[:, 0] == np.asarray(Y).reshape(-1)):.4f}")
+    print(_("Accuracy: {accuracy:.4f}").format(accuracy=np.mean(pred[:, 0] == np.asarray(Y).reshape(-1))))
     return pred
 
 
@@ -335,13 +336,13 @@ def plot_confusion(matrix, title: str = "", ax=None):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.2, 3.8))
+        ax = plt.subplots(figsize=(4.2, 3.8))[1]
     ax.imshow(matrix, cmap="Blues")
     names = [f"{i} {name}" for i, name in enumerate(LABELS)]
     ax.set_xticks(range(N_CLASSES), names, rotation=45, ha="right")
     ax.set_yticks(range(N_CLASSES), names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    ax.set_xlabel(_("predicted"))
+    ax.set_ylabel(_("true"))
     top = matrix.max() if matrix.size else 0
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
@@ -362,6 +363,8 @@ def trained(model, exercise: str, what: str):
     stubs' own), not as a NameError.
     """
     if model is None:
-        raise NotImplementedError(f"{exercise}: {what} is not trained yet - finish {exercise} "
-                                  "(and the exercises before it), then run its training cell")
+        # the message starts with "<exercise>: ", as a stub's does (helpers.notebook reads it)
+        raise NotImplementedError(f"{exercise}: " + _(
+            "{what} is not trained yet - finish {exercise} (and the exercises before it), then run "
+            "its training cell").format(what=what, exercise=exercise))
     return model

@@ -22,6 +22,7 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from .course import NOTEBOOKS
+from ..i18n import _
 from ..paths import NOTEBOOKS as NB_DIR
 
 # Level 3 also hides TensorFlow C++ "errors" such as the harmless use_unbounded_threadpool notice
@@ -52,7 +53,8 @@ class ProgressClient(NotebookClient):
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         if cell.cell_type == "code":
             total = len(self.nb.cells)
-            print(f"  {self.label} [{cell_index + 1}/{total}] running ...", flush=True)
+            print(_("  {label} [{cell}/{total}] running ...").format(
+                label=self.label, cell=cell_index + 1, total=total), flush=True)
         return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
 
 
@@ -113,25 +115,28 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     paths = [NB_DIR / nb.file for nb in NOTEBOOKS] if args.all else args.notebooks
     if not paths or (args.out is None) == (not args.inplace):
-        parser.error("give notebooks (or --all) and exactly one of --out / --inplace")
+        parser.error(_("give notebooks (or --all) and exactly one of --out / --inplace"))
     build = None if args.out is None else args.out.resolve().parent
     env = None if build is None else {"RNNLAB_BUILD": str(build)}
     for path in paths:
         start = time.perf_counter()
-        print(f"{path.name}: executing", flush=True)
+        print(_("{name}: executing").format(name=path.name), flush=True)
         nb = execute(path, timeout=args.timeout, env=env)
         target = path if args.inplace else args.out / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, str(target))
-        print(f"{path.name}: done in {time.perf_counter() - start:.0f} s -> {target}", flush=True)
+        print(_("{name}: done in {seconds:.0f} s -> {target}").format(
+                  name=path.name, seconds=time.perf_counter() - start, target=target), flush=True)
         if args.out is not None:
             figures = save_figures(nb, args.out.parent / "figures" / path.stem)
             if figures:
-                print(f"{path.name}: {len(figures)} figure(s) -> {figures[0].parent}", flush=True)
+                print(_("{name}: {n} figure(s) -> {folder}").format(
+                    name=path.name, n=len(figures), folder=figures[0].parent), flush=True)
     if build is not None:
         wavs = write_audio(build / "jazz")
         if wavs:
-            print(f"{len(wavs)} WAV file(s) -> {wavs[0].parent}", flush=True)
+            print(_("{n_wavs} WAV file(s) -> {parent}").format(
+                      n_wavs=len(wavs), parent=wavs[0].parent), flush=True)
     return 0
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import nbcells, references
 from .course import NOTEBOOKS
+from ..i18n import _
 from ..paths import NOTEBOOKS as NB_DIR, ROOT
 
 GRADED_DIR = ROOT / "helpers" / "instructor" / "graded"
@@ -152,7 +153,7 @@ def run(check: bool) -> list[str]:
         if nb.module is None:
             continue
         if not (NB_DIR / nb.file).exists():
-            print(f"export: notebooks/{nb.file} does not exist yet, skipped")
+            print(_("export: notebooks/{file} does not exist yet, skipped").format(file=nb.file))
             continue
         text, names = module_source(nb.file)
         target = GRADED_DIR / f"{nb.module}.py"
@@ -188,9 +189,10 @@ def main(argv=None) -> int:
     GRADED_DIR.mkdir(parents=True, exist_ok=True)
     changed = run(args.check)
     if args.check and changed:
-        print("Stale generated files (run `make export`):\n  " + "\n  ".join(changed))
+        print(_("Stale generated files (run `make export`):") + "\n  " + "\n  ".join(changed))
         return 1
-    print("export: " + (("wrote " + ", ".join(changed)) if changed else "everything up to date"))
+    print(_("export: wrote {files}").format(files=", ".join(changed)) if changed
+          else _("export: everything up to date"))
     return 0
 
 

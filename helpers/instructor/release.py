@@ -25,13 +25,13 @@ import nbformat
 
 from . import edition, nbcells
 from .course import NOTEBOOKS
-from ..i18n import LANGUAGES, SOURCE, LanguageError, catalogue, language
+from ..i18n import LANGUAGES, SOURCE, LanguageError, N_, _, catalogue, language
 from ..paths import ROOT
 
-SHIPPED = ("helpers", "data", "results")  # folders the notebooks read at run time
+SHIPPED = ("helpers", "data", "results", "locale")  # folders the notebooks read at run time (locale: the hints in Chinese)
 MARKER = ".rnnlab-language"               # the release's language, one line
 
-LEARNER_README = """# RNN Lab - your workspace
+LEARNER_README = N_("""# RNN Lab - your workspace
 
 Open the notebooks in order (JupyterLab: `make lab` in the course folder). In each graded
 cell, replace the lines
@@ -46,7 +46,7 @@ Your edits stay yours: `make lab` never overwrites a notebook that is already he
 Notebooks: {titles}
 
 Language: {language}
-"""
+""")
 NAMES = {"en": "English (en)", "zh_CN": "简体中文 (zh_CN)"}
 
 
@@ -85,6 +85,9 @@ def _ignore(directory, names):
     skip = {"__pycache__", ".ipynb_checkpoints"}
     if Path(directory).resolve() == (ROOT / "helpers").resolve():
         skip.add("instructor")
+    if Path(directory).resolve().is_relative_to((ROOT / "locale").resolve()):
+        # only the code's strings: the notebooks' catalogues hold the instructor notebooks' text
+        return [n for n in names if n in skip or (n.endswith(".po") and n != "helpers.po")]
     return [n for n in names if n in skip]
 
 
@@ -93,7 +96,8 @@ def write(out: Path, keep: bool = False, lang: str = SOURCE) -> list[str]:
     ones excluded)."""
     out = Path(out)
     if out.resolve() == ROOT.resolve() or ROOT.resolve().is_relative_to(out.resolve()):
-        raise ValueError(f"refusing to release into {out}: it contains the course itself")
+        raise ValueError(_("refusing to release into {out}: it contains the course itself").format(
+                             out=out))
     if lang not in LANGUAGES:
         raise LanguageError(f"{lang!r} is not a course language; use one of {', '.join(LANGUAGES)}")
     had = released_language(out) if keep else None
@@ -114,7 +118,7 @@ def write(out: Path, keep: bool = False, lang: str = SOURCE) -> list[str]:
     for nb in NOTEBOOKS:
         target = out / nb.file
         if keep and target.exists():
-            print(f"kept your {nb.file}")
+            print(_("kept your {file}").format(file=nb.file))
             continue
         source = edition.edition_path(Path(nb.file).stem, lang)
         nbformat.write(learner_notebook(source, lang), str(target))
@@ -141,8 +145,8 @@ def main(argv=None) -> int:
     except ValueError as err:   # LanguageError too
         print(f"release: {err}", file=sys.stderr)
         return 2
-    print(f"release: {len(written)} learner notebook(s) of the {NAMES[lang]} edition "
-          f"written to {args.out}")
+    print(_("release: {n_written} learner notebook(s) of the {edition} edition written to {out}").format(
+              n_written=len(written), edition=NAMES[lang], out=args.out))
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .music import write_wav
+from ..i18n import _
 
 WAV_RATE = 22050
 
@@ -64,8 +65,8 @@ def render(pm, rate: int = 16000, quiet: bool = False) -> tuple[np.ndarray, str]
         return _normalise(_resample(audio, native, rate)), "soundfont"
     except Exception as err:  # any failure of the optional renderer: fall back, say why
         if not quiet:
-            print(f"SoundFont rendering failed ({type(err).__name__}: {err}); "
-                  "playing pretty_midi's sine waves instead")
+            print(_("SoundFont rendering failed ({error}: {message}); playing pretty_midi's "
+                    "sine waves instead").format(error=type(err).__name__, message=err))
         return _normalise(pm.synthesize(fs=rate)), "sine"
 
 
@@ -91,10 +92,11 @@ def render_folder(folder, rate: int = WAV_RATE) -> list[Path]:
         try:
             path, how = midi_to_wav(midi_path, rate=rate)
         except ValueError as err:
-            print(f"skipped {midi_path.name}: {err}", flush=True)
+            print(_("skipped {name}: {error}").format(name=midi_path.name, error=err), flush=True)
             continue
         seconds = wave_seconds(path)
-        print(f"wrote {path.name} ({seconds:.0f} s, {how})", flush=True)
+        print(_("wrote {name} ({seconds:.0f} s, {how})").format(
+            name=path.name, seconds=seconds, how=how), flush=True)
         written.append(path)
     return written
 

@@ -20,6 +20,7 @@ from .. import keras_wire
 from .probes import (_layers, probe_djmodel, probe_generate_with_context,
                      probe_music_inference_model, probe_note_to_value, probe_predict_and_sample)
 from ..checking import CheckFailed, exercise, expected_arrays, quote, rng
+from ..i18n import N_, _, gettext
 
 MODULE = "jazz"
 POINTS = {"note_to_value": 10, "djmodel": 10, "music_inference_model": 10,
@@ -69,9 +70,11 @@ def _crash_hint(report, name: str, crash: str, hints) -> None:
     """Fail with the learner's crash (its first line), then the hint of the first pattern it matches."""
     crash = crash.strip().split("\n")[0]
     for pattern, hint in hints:
+        hint = gettext(hint)
         if re.search(pattern, crash):
-            report.fail(f"calling {name} raised {quote(crash)}. {hint}")
-    report.fail(f"calling {name} raised {quote(crash)}")
+            report.fail(_("calling {name} raised {crash}. {hint}").format(
+                name=name, crash=quote(crash), hint=hint))
+    report.fail(_("calling {name} raised {crash}").format(name=name, crash=quote(crash)))
 
 
 # ----------------------------------------------------------------- inputs (plain arrays)
@@ -206,70 +209,77 @@ def check_note_to_value(fn, report):
     cases = note_cases()
     got = report.probe(probe_note_to_value, fn, cases)
     if not (isinstance(got, list) and len(got) == len(cases) and all(isinstance(v, str) for v in got)):
-        report.fail("no list of values came back from note_to_value's probe")
+        report.fail(_("no list of values came back from note_to_value's probe"))
     want = [str(v) for v in refs()["note_to_value/values"]]
-    report.require(not any(v.startswith("<") for v in got), "returns strings",
-                   "note_to_value must return a string such as '3:+:6' (use format_value), "
-                   f"not {next((v for v in got if v.startswith('<')), '')}")
+    report.require(not any(v.startswith("<") for v in got), _("returns strings"),
+                   _("note_to_value must return a string such as '3:+:6' (use format_value), not "
+                     "{value}").format(value=next((v for v in got if v.startswith('<')), '')))
     for (pitch, prev, duration, symbol), g, w in zip(cases, got, want):
         g_slot, g_contour = g.split(":")[:2] if g.count(":") == 2 else (g, "")
         w_slot, w_contour = w.split(":")[:2]
         if g_slot != w_slot:
-            report.fail(f"pitch {pitch} over {symbol} should be slot {w_slot!r}, got {g_slot!r}: "
-                        "take the interval above the chord's root modulo 12, "
-                        "(pitch - chord.root) % 12, and look it up in chord.slot_names")
+            report.fail(_("pitch {pitch} over {symbol} should be slot {w_slot!r}, got "
+                          "{g_slot!r}: take the interval above the chord's root modulo 12, "
+                          "(pitch - chord.root) % 12, and look it up in chord.slot_names").format(
+                            pitch=pitch, symbol=symbol, w_slot=w_slot, g_slot=g_slot))
         if g_contour != w_contour:
-            report.fail(f"a jump from {prev} to {pitch} ({pitch - prev:+d} semitones) should have "
-                        f"contour {w_contour!r}, got {g_contour!r}: '+'/'-' cover 1 to 12 semitones "
-                        "(an octave included), '++'/'--' 13 to 24, '=' no jump")
+            report.fail(_("a jump from {prev} to {pitch} ({jump:+d} semitones) should have "
+                          "contour {w_contour!r}, got {g_contour!r}: '+'/'-' cover 1 to 12 "
+                          "semitones (an octave included), '++'/'--' 13 to 24, '=' no jump").format(
+                            prev=prev, pitch=pitch, jump=pitch - prev, w_contour=w_contour,
+                            g_contour=g_contour))
         if g != w:
-            report.fail(f"expected {w!r} for pitch {pitch} after {prev} over {symbol}, got {g!r}")
-    report.ok(f"the {len(cases)} test notes get the right slot, contour and duration")
+            report.fail(_("expected {w!r} for pitch {pitch} after {prev} over {symbol}, got {g!r}").format(
+                            w=w, pitch=pitch, prev=prev, symbol=symbol, g=g))
+    report.ok(_("the {n_cases} test notes get the right slot, contour and duration").format(
+                  n_cases=len(cases)))
 
 
 def _require_model(report, name: str, got: dict, crashes, first: str, shape: tuple, symbolic: str,
                    n_a: int) -> None:
     """What a probe saw of a built model: no crash, a keras.Model, inputs [first, a0, c0]."""
     if "crash_run" in got and "batch_lost" in got:
-        report.fail(f"the model {name} returns is built but fails when it runs on several examples: "
-                    f"{got['batch_lost']}, so its first axis is no longer the examples (None). Reduce "
-                    "or index over the values, the last axis (e.g. ops.argmax(out, axis=-1)), never "
-                    "over axis 0")
+        report.fail(_("the model {name} returns is built but fails when it runs on several "
+                      "examples: {batch_lost}, so its first axis is no longer the examples "
+                      "(None). Reduce or index over the values, the last axis (e.g. "
+                      "ops.argmax(out, axis=-1)), never over axis 0").format(
+                        name=name, batch_lost=got['batch_lost']))
     if "crash" in got or "crash_run" in got:
         _crash_hint(report, name, got.get("crash") or got["crash_run"], crashes)
     if "unbuildable" in got:
-        report.fail(f"the model {name} returns cannot be rebuilt from its JSON ({got['unbuildable']}): "
-                    "build it from Keras's own layers and keras.ops only (no subclassed Model, "
-                    "custom layer or Lambda: X[:, t, :] and keras.ops calls work on Keras tensors "
-                    "as they are)")
-    report.require(got["is_model"], "returns a keras.Model",
-                   f"{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), "
-                   f"not a {got.get('type')}")
+        report.fail(_("the model {name} returns cannot be rebuilt from its JSON ({unbuildable}): "
+                      "build it from Keras's own layers and keras.ops only (no subclassed Model, "
+                      "custom layer or Lambda: X[:, t, :] and keras.ops calls work on Keras "
+                      "tensors as they are)").format(name=name, unbuildable=got['unbuildable']))
+    report.require(got["is_model"], _("returns a keras.Model"),
+                   _("{name} must return Model(inputs=[{first}, a0, c0], outputs=outputs), not a "
+                     "{type}").format(name=name, first=first, type=got.get('type')))
     shapes = [tuple(s) for s in got["inputs"]]
     report.require(shapes == [shape, (None, n_a), (None, n_a)],
-                   f"inputs {first} {shape}, a0 and c0 {(None, n_a)}",
-                   f"the inputs should be [{first}, a0, c0] with shapes {symbolic}, "
-                   f"(None, n_a), (None, n_a); got {shapes}")
+                   _("inputs {first} {shape}, a0 and c0 {state}").format(first=first, shape=shape, state=(None, n_a)),
+                   _("the inputs should be [{first}, a0, c0] with shapes {symbolic}, (None, "
+                     "n_a), (None, n_a); got {shapes}").format(
+                       first=first, symbolic=symbolic, shapes=shapes))
 
 
 # a Keras tensor given to a function that needs numbers (numpy) or TensorFlow tensors (tf.*)
 NOT_NUMBERS = (r"KerasTensor is symbolic|convert it to a NumPy array",
-               "While the model is built, out is a symbolic Keras tensor, with no numbers yet: numpy "
-               "(np.argmax, to_categorical) cannot read it. Use keras.ops: ops.argmax(out, axis=-1), "
-               "ops.one_hot(..., n_values).")
+               N_("While the model is built, out is a symbolic Keras tensor, with no numbers "
+                  "yet: numpy (np.argmax, to_categorical) cannot read it. Use keras.ops: "
+                  "ops.argmax(out, axis=-1), ops.one_hot(..., n_values)."))
 NOT_TF = (KERAS3_TF + r".*\(at [^()]*, in \w+: (?!.*\btf\.)",   # the learner's line, without tf.*
-          "Your line gives a Keras 3 tensor to a function outside Keras: use keras.ops "
-          "(ops.argmax, ops.one_hot) or a layer.")
+          N_("Your line gives a Keras 3 tensor to a function outside Keras: use keras.ops "
+             "(ops.argmax, ops.one_hot) or a layer."))
 
 DJ_CRASHES = (
     NOT_NUMBERS, NOT_TF,
     (r"expected ndim=3, found ndim=2|expected shape=\(None, None, \d+\)|ndim=2",
-     "LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through "
-     "reshaper before LSTM_cell."),
+     N_("LSTM_cell reads a sequence (m, 1, n_values): pass each step X[:, t, :] through reshaper "
+        "before LSTM_cell.")),
     (r"too many values to unpack|not enough values to unpack|cannot unpack",
-     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
-    (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: use keras.ops (ops.argmax, "
-                "ops.one_hot) or a layer."),
+     N_("LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c.")),
+    (KERAS3_TF, N_("Keras 3 tensors do not go through tf.* functions: use keras.ops (ops.argmax, "
+                   "ops.one_hot) or a layer.")),
 )
 
 
@@ -283,47 +293,53 @@ def check_djmodel(fn, report):
                             (X, a0, c0), "pred")
         _require_model(report, "djmodel", got, DJ_CRASHES, "X", (None, Tx, n_values), "(None, Tx, n_values)", n_a)
         if got["n_outputs"] == 1 and Tx > 1:
-            report.fail(f"the model has 1 output, not Tx = {Tx}: append densor's output to the "
-                        "list `outputs` at every step, do not replace the list")
-        report.require(got["n_outputs"] == Tx, f"Tx = {Tx} outputs",
-                       f"the model should have one output per time step (Tx = {Tx}), got "
-                       f"{got['n_outputs']}: append densor's output to `outputs` inside the loop")
+            report.fail(_("the model has 1 output, not Tx = {Tx}: append densor's output to the "
+                          "list `outputs` at every step, do not replace the list").format(Tx=Tx))
+        report.require(got["n_outputs"] == Tx, _("Tx = {Tx} outputs").format(Tx=Tx),
+                       _("the model should have one output per time step (Tx = {Tx}), got "
+                         "{n_outputs}: append densor's output to `outputs` inside the loop").format(
+                           Tx=Tx, n_outputs=got['n_outputs']))
         report.require(got["shares_layers"] and got["foreign_weights"] == 0,
-                       "only the shared LSTM_cell and densor hold weights",
-                       f"the model holds {got['foreign_weights']} weight tensors of its own: use the "
-                       "LSTM_cell, densor and reshaper passed in, do not create new layers")
+                       _("only the shared LSTM_cell and densor hold weights"),
+                       _("the model holds {foreign_weights} weight tensors of its own: use the "
+                         "LSTM_cell, densor and reshaper passed in, do not create new layers").format(
+                           foreign_weights=got['foreign_weights']))
         pred = got["pred"]
-        report.shape(pred, (Tx, m, n_values), "stacked predictions")
+        report.shape(pred, (Tx, m, n_values), _("stacked predictions"))
         if _close(pred, E[f"djmodel/{index}/pred"]):
-            report.ok(f"predictions for Tx = {Tx} match the reference")
+            report.ok(_("predictions for Tx = {Tx} match the reference").format(Tx=Tx))
             continue
         if _close(pred, E[f"djmodel/{index}/densor(c)"]):
-            report.fail("the predictions are densor applied to the cell state c: apply densor to "
-                        "the hidden state a")
+            report.fail(_("the predictions are densor applied to the cell state c: apply densor "
+                          "to the hidden state a"))
         if _close(pred, E[f"djmodel/{index}/reads step t-1"]):
-            report.fail("step t reads X[:, t-1, :] (step 0 reads the last step, X[:, -1, :]): "
-                        "at step t read X[:, t, :]")
+            report.fail(_("step t reads X[:, t-1, :] (step 0 reads the last step, X[:, -1, :]): "
+                          "at step t read X[:, t, :]"))
         if _close(pred, E[f"djmodel/{index}/states not carried"]):
-            report.fail("every step starts from a0 and c0: pass initial_state=[a, c], the a and c "
-                        "returned by the previous step, so the state is carried through time")
+            report.fail(_("every step starts from a0 and c0: pass initial_state=[a, c], the a "
+                          "and c returned by the previous step, so the state is carried through "
+                          "time"))
         if _close(pred[:1], E[f"djmodel/{index}/pred"][:1]):
-            report.fail(f"step 0 is right but a later step is not: keep the new a and c that "
-                        f"LSTM_cell returns (its 2nd and 3rd outputs) and read step t of X as X[:, t, :]")
-        report.close(pred, E[f"djmodel/{index}/pred"], f"predictions for Tx = {Tx}",
-                     hint="At step t read X[:, t, :], reshape it, pass initial_state=[a, c] to "
-                          "LSTM_cell, keep its new a and c for the next step, and apply densor to a.",
+            report.fail(_("step 0 is right but a later step is not: keep the new a and c that "
+                          "LSTM_cell returns (its 2nd and 3rd outputs) and read step t of X as "
+                          "X[:, t, :]"))
+        report.close(pred, E[f"djmodel/{index}/pred"], _("predictions for Tx = {Tx}").format(Tx=Tx),
+                     hint=_("At step t read X[:, t, :], reshape it, pass initial_state=[a, c] to "
+                            "LSTM_cell, keep its new a and c for the next step, and apply densor "
+                            "to a."),
                      atol=1e-5, rtol=1e-4)
 
 
 INF_CRASHES = (
     NOT_NUMBERS, NOT_TF,
-    (KERAS3_TF, "Keras 3 tensors do not go through tf.* functions: write ops.argmax(out, axis=-1) "
-                "and ops.one_hot(..., n_values) from keras.ops instead of tf.math.argmax / tf.one_hot."),
+    (KERAS3_TF, N_("Keras 3 tensors do not go through tf.* functions: write ops.argmax(out, "
+                   "axis=-1) and ops.one_hot(..., n_values) from keras.ops instead of "
+                   "tf.math.argmax / tf.one_hot.")),
     (r"expected ndim=3, found ndim=2|ndim=2",
-     "LSTM_cell reads a sequence (m, 1, n_values): give the one-hot choice its time axis back "
-     "(RepeatVector(1) or ops.expand_dims(x, axis=1)) before feeding it in."),
+     N_("LSTM_cell reads a sequence (m, 1, n_values): give the one-hot choice its time axis back "
+        "(RepeatVector(1) or ops.expand_dims(x, axis=1)) before feeding it in.")),
     (r"too many values to unpack|not enough values to unpack|cannot unpack",
-     "LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c."),
+     N_("LSTM_cell (return_state=True) returns three tensors: its output, then the new a and c.")),
 )
 
 
@@ -337,42 +353,47 @@ def check_music_inference_model(fn, report):
                             weights, names, (x0, a0, c0), "out")
         _require_model(report, "music_inference_model", got, INF_CRASHES, "x0", (None, 1, n_values),
                        "(None, 1, n_values)", n_a)
-        report.require(got["n_outputs"] == Ty, f"Ty = {Ty} outputs",
-                       f"the model should have Ty = {Ty} outputs (one per step), got {got['n_outputs']}")
+        report.require(got["n_outputs"] == Ty, _("Ty = {Ty} outputs").format(Ty=Ty),
+                       _("the model should have Ty = {Ty} outputs (one per step), got {n_outputs}").format(
+                           Ty=Ty, n_outputs=got['n_outputs']))
         report.require(got["shares_layers"] and got["foreign_weights"] == 0,
-                       "uses the shared LSTM_cell and densor only",
-                       "call the LSTM_cell and densor passed in (they carry the trained weights) "
-                       "and create no layer with weights of its own")
+                       _("uses the shared LSTM_cell and densor only"),
+                       _("call the LSTM_cell and densor passed in (they carry the trained "
+                         "weights) and create no layer with weights of its own"))
         out = got["out"]
-        report.shape(out, (Ty, m, n_values), "stacked outputs")
+        report.shape(out, (Ty, m, n_values), _("stacked outputs"))
         ids = E[f"music_inference_model/{index}/ids"]
         greedy = E[f"music_inference_model/{index}/greedy"]
         one_hot = np.eye(n_values)[ids]
         if _close(out, greedy) or _close(out, one_hot):
-            report.ok(f"the {Ty} outputs follow the greedy path (probabilities or one-hot choices)")
+            report.ok(_("the {Ty} outputs follow the greedy path (probabilities or one-hot "
+                        "choices)").format(Ty=Ty))
             continue
         for kind, hint in (
                 ("feeds back probabilities",
-                 "the next input is densor's probabilities: feed back the one-hot of the chosen "
-                 "value, x = ops.one_hot(ops.argmax(out, axis=-1), n_values), with its time axis"),
-                ("always x0", "every step reads x0: make the chosen value the next step's input x"),
-                ("states not carried", "every step starts from a0 and c0: keep the a and c that "
-                                       "LSTM_cell returns and pass initial_state=[a, c]")):
+                 _("the next input is densor's probabilities: feed back the one-hot of the "
+                   "chosen value, x = ops.one_hot(ops.argmax(out, axis=-1), n_values), with its "
+                   "time axis")),
+                ("always x0", _("every step reads x0: make the chosen value the next step's input x")),
+                ("states not carried", _("every step starts from a0 and c0: keep the a and c "
+                                         "that LSTM_cell returns and pass initial_state=[a, c]"))):
             path = E[f"music_inference_model/{index}/{kind}"]
             if _close(out, path) or (_close(out.sum(-1), 1) and
                                      np.array_equal(out.argmax(-1), path.argmax(-1)) and Ty > 1):
                 report.fail(hint)
         if np.array_equal(out.argmax(-1), ids):
-            report.fail("the chosen values are right but the outputs are neither densor's "
-                        "probabilities nor their one-hot choices: append out (or its one-hot) to outputs")
-        report.fail("the values do not follow the greedy path: at each step take "
-                    "ops.argmax(out, axis=-1), its ops.one_hot and feed it back as x "
-                    "(shape (m, 1, n_values))")
+            report.fail(_("the chosen values are right but the outputs are neither densor's "
+                          "probabilities nor their one-hot choices: append out (or its one-hot) "
+                          "to outputs"))
+        report.fail(_("the values do not follow the greedy path: at each step take "
+                      "ops.argmax(out, axis=-1), its ops.one_hot and feed it back as x (shape "
+                      "(m, 1, n_values))"))
 
 
 PS_CRASHES = (
-    (r"IndexError|out of bounds|axis", "take the argmax over the values, the last axis: "
-                                      "np.argmax(pred, axis=-1) of the Ty outputs of shape (1, n_values)."),
+    (r"IndexError|out of bounds|axis", N_("take the argmax over the values, the last axis: "
+                                          "np.argmax(pred, axis=-1) of the Ty outputs of shape "
+                                          "(1, n_values).")),
 )
 
 
@@ -383,29 +404,32 @@ def check_predict_and_sample(fn, report):
         got = report.probe(probe_predict_and_sample, fn, *ps_inputs(index))
         if "crash" in got:
             _crash_hint(report, "predict_and_sample", got["crash"], PS_CRASHES)
-        report.require("not_pair" not in got, "returns (results, indices)",
-                       f"predict_and_sample must return the pair results, indices, not a "
-                       f"{got.get('not_pair')}")
+        report.require("not_pair" not in got, _("returns (results, indices)"),
+                       _("predict_and_sample must return the pair results, indices, not a {type}").format(
+                           type=got.get('not_pair')))
         results, indices = got["results"], got["indices"]
         if results.shape == (Ty, 1) and indices.shape == (Ty, n_values):
-            report.fail("results and indices are swapped: return results, indices")
+            report.fail(_("results and indices are swapped: return results, indices"))
         report.shape(indices, (Ty, 1), "indices",
-                     hint=f"indices has shape {indices.shape}, expected (Ty, 1) = {(Ty, 1)}: stack the "
-                          f"Ty outputs (1, n_values) and take np.argmax over the last axis (axis=-1)")
+                     hint=_("indices has shape {shape}, expected (Ty, 1) = {want}: stack the "
+                            "Ty outputs (1, n_values) and take np.argmax over the last axis "
+                            "(axis=-1)").format(shape=indices.shape, want=(Ty, 1)))
         want = E[f"predict_and_sample/{index}/indices"]
-        report.require(np.array_equal(indices, want), f"indices are the model's greedy choices (Ty = {Ty})",
-                       "indices should be the argmax over the values (the last axis) of each of "
-                       "the model's outputs")
+        report.require(np.array_equal(indices, want), _("indices are the model's greedy choices "
+                                                        "(Ty = {Ty})").format(Ty=Ty),
+                       _("indices should be the argmax over the values (the last axis) of each "
+                         "of the model's outputs"))
         if results.shape == (Ty, 1, n_values):
-            report.fail("results has shape (Ty, 1, n_values): give to_categorical the indices "
-                        "of shape (Ty, 1), or drop the middle axis")
+            report.fail(_("results has shape (Ty, 1, n_values): give to_categorical the indices "
+                          "of shape (Ty, 1), or drop the middle axis"))
         report.shape(results, (Ty, n_values), "results",
-                     hint=f"results has shape {results.shape}, expected (Ty, n_values) = {(Ty, n_values)}: "
-                          f"to_categorical(indices, num_classes=n_values)")
+                     hint=_("results has shape {shape}, expected (Ty, n_values) = {want}: "
+                            "to_categorical(indices, num_classes=n_values)").format(
+                              shape=results.shape, want=(Ty, n_values)))
         report.require(np.array_equal(results, np.eye(n_values)[want[:, 0].astype(int)]),
-                       "results is the one-hot of indices",
-                       "results should be the one-hot encoding of indices, "
-                       "to_categorical(indices, num_classes=n_values), not the probabilities")
+                       _("results is the one-hot of indices"),
+                       _("results should be the one-hot encoding of indices, "
+                         "to_categorical(indices, num_classes=n_values), not the probabilities"))
 
 
 @exercise("sample_with_temperature")
@@ -418,53 +442,55 @@ def check_sample_with_temperature(fn, report):
             value = report.call(fn, p.copy(), float(t), float(v))
         except CheckFailed as err:
             if t == 0 and re.search(r"ZeroDivision|divide|overflow|invalid value|nan|inf", err.hint):
-                report.fail(f"{err.hint} at temperature 0: return np.argmax(probs) there "
-                            "(1 / 0 is not defined)")
+                report.fail(_("{hint} at temperature 0: return np.argmax(probs) there (1 / 0 is "
+                              "not defined)").format(hint=err.hint))
             raise
         try:
             got.append(int(value))
         except (TypeError, ValueError):
-            report.fail(f"sample_with_temperature must return one index (an int), got {value!r}")
+            report.fail(_("sample_with_temperature must return one index (an int), got {value!r}").format(
+                            value=value))
     got = np.array(got)
     want = E["sample_with_temperature/indices"]
-    report.require(np.all((got >= 0) & (got < probs.shape[1])), "returns indices 0 .. n_values - 1",
-                   f"an index {int(got.max())} is out of range 0 .. {probs.shape[1] - 1}: divide the "
-                   "reshaped probabilities by their sum, so that their cumulative sum ends at 1"
-                   if got.max() >= probs.shape[1] else "indices must lie in 0 .. n_values - 1")
+    report.require(np.all((got >= 0) & (got < probs.shape[1])), _("returns indices 0 .. n_values - 1"),
+                   _("an index {index} is out of range 0 .. {last}: divide the reshaped "
+                     "probabilities by their sum, so that their cumulative sum ends at 1").format(
+                       index=int(got.max()), last=probs.shape[1] - 1)
+                   if got.max() >= probs.shape[1] else _("indices must lie in 0 .. n_values - 1"))
     cold = temps == 0
-    report.require(np.array_equal(got[cold], want[cold]), "temperature 0 gives the argmax",
-                   "at temperature 0 return the most probable index, np.argmax(probs) "
-                   "(1 / 0 is not defined)")
+    report.require(np.array_equal(got[cold], want[cold]), _("temperature 0 gives the argmax"),
+                   _("at temperature 0 return the most probable index, np.argmax(probs) (1 / 0 "
+                     "is not defined)"))
     one, warm = temps == 1, ~cold
     if np.array_equal(got[warm], want[warm]):
-        report.ok("temperatures 0.5, 1 and 2 sample p ** (1 / T), normalised, by its cumulative sum")
+        report.ok(_("temperatures 0.5, 1 and 2 sample p ** (1 / T), normalised, by its cumulative sum"))
         return
     for kind, hint in (
-            ("temperature ignored", "the temperature changes nothing: reshape with "
-                                    "p = probs ** (1 / temperature) before sampling"),
-            ("p ** T", "you raised the probabilities to the power T: use 1 / T, so that T < 1 "
-                       "sharpens the distribution and T > 1 flattens it"),
-            ("exp(p / T)", "probs are probabilities, not logits: use probs ** (1 / T) "
-                           "(the same as exp(log(probs) / T)), not exp(probs / T)"),
-            ("not normalised", "divide the reshaped probabilities by their sum before the "
-                               "cumulative sum")):
+            ("temperature ignored", _("the temperature changes nothing: reshape with p = probs "
+                                      "** (1 / temperature) before sampling")),
+            ("p ** T", _("you raised the probabilities to the power T: use 1 / T, so that T < 1 "
+                         "sharpens the distribution and T > 1 flattens it")),
+            ("exp(p / T)", _("probs are probabilities, not logits: use probs ** (1 / T) (the "
+                             "same as exp(log(probs) / T)), not exp(probs / T)")),
+            ("not normalised", _("divide the reshaped probabilities by their sum before the "
+                                 "cumulative sum"))):
         if np.array_equal(got[warm], E[f"sample_with_temperature/{kind}"][warm]):
             report.fail(hint)
     if not np.array_equal(got[one], want[one]):
-        report.fail("at temperature 1 the index is the first i whose cumulative probability "
-                    "np.cumsum(p)[i] exceeds u: np.searchsorted(np.cumsum(p), u, side='right')")
-    report.fail("at temperatures 0.5 and 2 the index is off: p = probs ** (1 / T), divided by "
-                "its sum, then the first index whose cumulative probability exceeds u")
+        report.fail(_("at temperature 1 the index is the first i whose cumulative probability "
+                      "np.cumsum(p)[i] exceeds u: np.searchsorted(np.cumsum(p), u, side='right')"))
+    report.fail(_("at temperatures 0.5 and 2 the index is off: p = probs ** (1 / T), divided by "
+                  "its sum, then the first index whose cumulative probability exceeds u"))
 
 
 GEN_CRASHES = (
-    (r"RunawayLoop", "The loop does not move forward: after each value, set onset to the step "
-                     "where the new value starts (position), so that position grows "
-                     "until it reaches total_steps."),
+    (r"RunawayLoop", N_("The loop does not move forward: after each value, set onset to the step "
+                        "where the new value starts (position), so that position grows until it "
+                        "reaches total_steps.")),
     (r"cannot unpack|not enough values|too many values",
-     "step returns the pair (probs, state): probs, state = step(ids[-1], context, state)."),
+     N_("step returns the pair (probs, state): probs, state = step(ids[-1], context, state).")),
     (r"missing 1 required positional argument|takes 1 positional argument",
-     "context_at takes two arguments: context_at(step, prev_step)."),
+     N_("context_at takes two arguments: context_at(step, prev_step).")),
 )
 
 
@@ -476,41 +502,46 @@ def check_generate_with_context(fn, report):
         got = report.probe(probe_generate_with_context, fn, *inputs)
         if "crash" in got:
             _crash_hint(report, "generate_with_context", got["crash"], GEN_CRASHES)
-        report.require("not_ids" not in got, "returns a list of ids",
-                       f"generate_with_context must return the list ids, not a {got.get('not_ids')}")
+        report.require("not_ids" not in got, _("returns a list of ids"),
+                       _("generate_with_context must return the list ids, not a {type}").format(
+                           type=got.get('not_ids')))
         key = f"generate_with_context/{index}"
         ids, asked = got["ids"], got["asked"]
         want, want_asked = E[f"{key}/ids"], E[f"{key}/asked"]
-        report.require(len(ids) and ids[0] == inputs[3], "starts with first_id",
-                       "ids must start with first_id (the given first value)")
+        report.require(len(ids) and ids[0] == inputs[3], _("starts with first_id"),
+                       _("ids must start with first_id (the given first value)"))
         if np.array_equal(ids, want) and np.array_equal(asked, want_asked):
-            report.ok(f"{len(want)} values filling {total} steps, each predicted with the context "
-                      "of the position where it starts")
+            report.ok(_("{n_want} values filling {total} steps, each predicted with the context "
+                        "of the position where it starts").format(n_want=len(want), total=total))
             continue
         for kind, hint in (
                 ("context before the duration",
-                 "the context you pass is that of the step where the last value starts: the next "
-                 "value starts at onset + durations[ids[-1]]; ask context_at(that step, onset)"),
+                 _("the context you pass is that of the step where the last value starts: the "
+                   "next value starts at onset + durations[ids[-1]]; ask context_at(that step, "
+                   "onset)")),
                 ("prev_step is the new step",
-                 "pass prev_step = onset, where the value just chosen starts (context_at uses it "
-                 "to see whether the chord changed in between)"),
-                ("state not carried", "keep the state that step returns and pass it to the next call"),
-                ("feeds the first value", "feed the value just chosen (ids[-1]) to step, not first_id"),
-                ("stops late", "stop as soon as position reaches total_steps (position >= total_steps): "
-                               "a value that would start there is not part of the solo"),
+                 _("pass prev_step = onset, where the value just chosen starts (context_at uses "
+                   "it to see whether the chord changed in between)")),
+                ("state not carried", _("keep the state that step returns and pass it to the next call")),
+                ("feeds the first value", _("feed the value just chosen (ids[-1]) to step, not first_id")),
+                ("stops late", _("stop as soon as position reaches total_steps (position >= "
+                                 "total_steps): a value that would start there is not part of "
+                                 "the solo")),
                 ("context_at arguments swapped",
-                 "context_at takes (step, prev_step) in that order: first the step where the new "
-                 "value starts (onset + durations[ids[-1]]), then onset; your call passes them the "
-                 "other way round")):
+                 _("context_at takes (step, prev_step) in that order: first the step where the "
+                   "new value starts (onset + durations[ids[-1]]), then onset; your call passes "
+                   "them the other way round"))):
             if (np.array_equal(ids, E[f"{key}/{kind}/ids"])
                     and np.array_equal(asked, E[f"{key}/{kind}/asked"])):
                 report.fail(hint)
         if len(asked) != len(want) - 1:
-            report.fail(f"call context_at once per predicted value: {len(want) - 1} calls expected "
-                        f"for total_steps = {total}, got {len(asked)}")
+            report.fail(_("call context_at once per predicted value: {n_calls} calls expected for "
+                          "total_steps = {total}, got {n_asked}").format(
+                            n_calls=len(want) - 1, total=total, n_asked=len(asked)))
         if not np.array_equal(asked, want_asked):
             first = want_asked[:3].astype(int).tolist()
-            report.fail(f"the (step, prev_step) pairs given to context_at should begin {first}: each "
-                        "value starts where the previous one ends (onset + its duration)")
-        report.fail("the ids differ from the reference: at each step call step(ids[-1], context, "
-                    "state), choose(probs) the next id, append it")
+            report.fail(_("the (step, prev_step) pairs given to context_at should begin {first}: "
+                          "each value starts where the previous one ends (onset + its duration)").format(
+                            first=first))
+        report.fail(_("the ids differ from the reference: at each step call step(ids[-1], "
+                      "context, state), choose(probs) the next id, append it"))

@@ -12,6 +12,7 @@ import numpy as np
 from .music import STEPS_PER_BEAT, Solo, parse_chord
 from .measures import intervals, note_durations  # the one meaning of each (clipped intervals)
 from .sequences import NGram, best_ngram  # noqa: F401  (re-exported)
+from ..i18n import _
 
 # ----------------------------------------------------------------------- music statistics
 
@@ -54,25 +55,27 @@ def plot_piano_roll(pm, ax=None, seconds: float | None = None, title: str = ""):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(12, 4))
+        ax = plt.subplots(figsize=(12, 4))[1]
     colours = ("tab:red", "tab:blue", "tab:gray", "tab:green")
     for inst, colour in zip([i for i in pm.instruments if not i.is_drum], colours):
         bars = [(n.start, n.end - n.start) for n in inst.notes if seconds is None or n.start < seconds]
         pitches = [n.pitch for n in inst.notes if seconds is None or n.start < seconds]
         for (start, length), pitch in zip(bars, pitches):
             ax.broken_barh([(start, length)], (pitch - 0.4, 0.8), color=colour)
-        ax.plot([], [], color=colour, lw=6, label=inst.name or f"program {inst.program}")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("MIDI pitch")
+        ax.plot([], [], color=colour, lw=6, label=inst.name or _("program {program}").format(program=inst.program))
+    ax.set_xlabel(_("time (s)"))
+    ax.set_ylabel(_("MIDI pitch"))
     ax.legend(loc="upper right")
     ax.set_title(title)
     return ax
 
 
-def plot_side_by_side(real, generated, labels=("real (test solos)", "generated")):
-    """Interval and duration distributions of real and generated solos, side by side."""
+def plot_side_by_side(real, generated, labels=None):
+    """Interval and duration distributions of real and generated solos, side by side
+    (``labels``: the two legend entries, by default "real (test solos)" and "generated")."""
     import matplotlib.pyplot as plt
 
+    labels = labels or (_("real (test solos)"), _("generated"))
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
     bins = np.arange(-12.5, 13.5)
     for solos, label in zip((real, generated), labels):
@@ -82,11 +85,11 @@ def plot_side_by_side(real, generated, labels=("real (test solos)", "generated")
         kinds = sorted(set(int(d) for d in durs))
         shares = [np.mean(durs == d) for d in kinds]
         axes[1].plot(kinds, shares, "o-", label=label)
-    axes[0].set_xlabel("interval to the next note (semitones, clipped to ±12)")
-    axes[0].set_ylabel("share")
+    axes[0].set_xlabel(_("interval to the next note (semitones, clipped to ±12)"))
+    axes[0].set_ylabel(_("share"))
     axes[1].set_xscale("log", base=2)
-    axes[1].set_xlabel("note duration (steps of 1/12 beat)")
-    axes[1].set_ylabel("share of notes")
+    axes[1].set_xlabel(_("note duration (steps of 1/12 beat)"))
+    axes[1].set_ylabel(_("share of notes"))
     for ax in axes:
         ax.legend()
     fig.tight_layout()

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import keras_wire
 from ..checking import describe_crash, learner_line
+from ..i18n import _
 
 
 def _layers(weights, names=(None, None)):
@@ -74,7 +75,8 @@ def _probe_built(build, fn=None) -> dict:
             sys.settrace(previous)
     plain = keras_wire.as_plain(model)
     if found:
-        plain["batch_lost"] = f"{found['name']} has shape {found['shape']} after {found['line']}"
+        plain["batch_lost"] = _("{name} has shape {shape} after {line}").format(
+                                  name=found['name'], shape=found['shape'], line=found['line'])
     return plain
 
 
@@ -139,10 +141,13 @@ def _vector(value, size: int, what: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        kind = f"a {type(value).__name__}" + (f" of {len(value)} items" if isinstance(value, tuple) else "")
-        raise BadArgument(f"{what} was given {kind}, not a vector of {size} numbers") from None
+        kind = (_("a {type} of {n} items").format(type=type(value).__name__, n=len(value))
+                if isinstance(value, tuple) else _("a {type}").format(type=type(value).__name__))
+        raise BadArgument(_("{what} was given {kind}, not a vector of {size} numbers").format(
+                              what=what, kind=kind, size=size)) from None
     if array.shape != (size,):
-        raise BadArgument(f"{what} was given an array of shape {array.shape}, not ({size},)")
+        raise BadArgument(_("{what} was given an array of shape {shape}, not ({size},)").format(
+                              what=what, shape=array.shape, size=size))
     return array
 
 
@@ -159,15 +164,17 @@ class _ToyStep:
 
     def __call__(self, x_id, context, state):
         if self.limit is not None and len(self.calls) >= self.limit:
-            raise RunawayLoop(f"step was called {len(self.calls) + 1} times, for a solo of at most "
-                              f"{self.limit} values")
+            raise RunawayLoop(_("step was called {calls} times, for a solo of at most {limit} "
+                                "values").format(calls=len(self.calls) + 1, limit=self.limit))
         if isinstance(x_id, (tuple, list)) or np.ndim(x_id) != 0:
-            raise BadArgument(f"step's x_id was given {type(x_id).__name__} {np.shape(x_id)}, not one id")
+            raise BadArgument(_("step's x_id was given {type} {shape}, not one id").format(
+                                  type=type(x_id).__name__, shape=np.shape(x_id)))
         if not 0 <= int(x_id) < self.n_values:
-            raise BadArgument(f"step's x_id was given {int(x_id)}, not an id in 0 .. {self.n_values - 1}")
+            raise BadArgument(_("step's x_id was given {id}, not an id in 0 .. {last}").format(
+                                  id=int(x_id), last=self.n_values - 1))
         context = _vector(context, self.Wx.shape[0] - self.n_values, "step's context")
         if state is not None:
-            state = _vector(state, self.Wa.shape[0], "step's state (None at first, then what step returned)")
+            state = _vector(state, self.Wa.shape[0], _("step's state (None at first, then what step returned)"))
         x = np.zeros(self.n_values)
         x[int(x_id)] = 1
         a = np.zeros(self.Wa.shape[0]) if state is None else np.asarray(state, dtype=float)
@@ -188,17 +195,17 @@ def probe_generate_with_context(fn, weights, table, durations, first_id, total) 
 
     def context_at(position, prev_position):
         if len(asked) >= limit:
-            raise RunawayLoop(f"context_at was called {len(asked) + 1} times, for a solo of at most "
-                              f"{limit} values")
+            raise RunawayLoop(_("context_at was called {calls} times, for a solo of at most "
+                                "{limit} values").format(calls=len(asked) + 1, limit=limit))
         asked.append((int(position), -1 if prev_position is None else int(prev_position)))
         prev = table[0] if prev_position is None else table[int(prev_position) % len(table)]
         return table[int(position) % len(table)] + 0.5 * prev
 
     def choose(probs):
         if isinstance(probs, tuple) and len(probs) == 2:
-            raise BadArgument("choose(probs) was given a tuple of 2 items, not the probabilities: "
-                              "step returns the pair (probs, state), unpack it with "
-                              "probs, state = step(...)")
+            raise BadArgument(_("choose(probs) was given a tuple of 2 items, not the "
+                                "probabilities: step returns the pair (probs, state), unpack it "
+                                "with probs, state = step(...)"))
         return int(np.argmax(_vector(probs, step.n_values, "choose(probs)")))
 
     try:

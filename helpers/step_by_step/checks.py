@@ -12,6 +12,7 @@ import numpy as np
 
 from .rnn_utils import gru_parameters, lstm_parameters, rnn_parameters
 from ..checking import exercise, expected_arrays, rng as input_rng
+from ..i18n import N_, _, gettext
 
 MODULE = "step_by_step"
 
@@ -103,10 +104,10 @@ TANH_PROBES = {
     "gru": {"tanh0": ("hht",)},
 }
 TANH_HINTS = {
-    "tanh0": "check the tanh derivative, 1 - {0}**2 (its sign and the square)",
-    "tanh0_c_next": ("check the derivative of tanh(c_next) in dc, 1 - tanh(c_next)**2 (the tanh of "
+    "tanh0": N_("check the tanh derivative, 1 - {name}**2 (its sign and the square)"),
+    "tanh0_c_next": N_("check the derivative of tanh(c_next) in dc, 1 - tanh(c_next)**2 (the tanh of "
                      "the cell state, not the candidate's; its sign and the square)"),
-    "tanh0_cct": ("check the candidate's tanh derivative in dcct, 1 - cct**2 (the candidate's "
+    "tanh0_cct": N_("check the candidate's tanh derivative in dcct, 1 - cct**2 (the candidate's "
                   "tanh, not the one of c_next; its sign and the square)"),
 }
 
@@ -160,33 +161,34 @@ def close(got, want, atol=ATOL, rtol=RTOL):
 
 def need_tuple(report, out, n, hint):
     if not isinstance(out, tuple) or len(out) != n:
-        got = f"a tuple of {len(out)}" if isinstance(out, tuple) else type(out).__name__
-        report.fail(f"{hint} (yours returned {got})")
+        got = _("a tuple of {n}").format(n=len(out)) if isinstance(out, tuple) else type(out).__name__
+        report.fail(_("{hint} (yours returned {got})").format(hint=hint, got=got))
 
 
 def need_shape(report, value, shape, what, hint=""):
     got = np.shape(value)
     if tuple(got) != tuple(shape):
-        report.fail(hint or f"{what} has shape {tuple(got)}, expected {tuple(shape)}")
+        report.fail(hint or _("{what} has shape {got}, expected {want}").format(
+            what=what, got=tuple(got), want=tuple(shape)))
 
 
 def range_hint(got, want, what, activation):
     got = np.asarray(got, dtype=float)
     if activation == "tanh":
         if np.any(np.abs(got) > 1):
-            return f"{what} has values outside (-1, 1): did you forget the tanh?"
+            return _("{what} has values outside (-1, 1): did you forget the tanh?").format(what=what)
         if np.all(got >= 0) and np.any(want < 0):
-            return f"{what} is never negative: use tanh here, not sigmoid or ReLU"
+            return _("{what} is never negative: use tanh here, not sigmoid or ReLU").format(what=what)
     else:
         if np.any(got < 0) or np.any(got > 1):
-            return f"{what} has values outside (0, 1): a gate needs the sigmoid"
+            return _("{what} has values outside (0, 1): a gate needs the sigmoid").format(what=what)
     return None
 
 
 def softmax_hint(yt, what):
     if not np.allclose(np.sum(yt, axis=0), 1.0):
-        return (f"the columns of {what} do not sum to 1: apply softmax over axis 0 (the n_y axis), "
-                "not over the examples")
+        return _("the columns of {what} do not sum to 1: apply softmax over axis 0 (the n_y axis), "
+                 "not over the examples").format(what=what)
     return None
 
 
@@ -194,24 +196,28 @@ def check_cache(report, cache, kind, want, fn_name):
     fields = CACHE_FIELDS[kind]
     listing = "(" + ", ".join(fields) + ")"
     if isinstance(cache, list) and len(cache) == len(fields):
-        report.fail(f"the cache of {fn_name} must be a tuple {listing}, not a list")
+        report.fail(_("the cache of {fn_name} must be a tuple {listing}, not a list").format(
+            fn_name=fn_name, listing=listing))
     if not isinstance(cache, tuple) or len(cache) != len(fields):
         size = len(cache) if isinstance(cache, (tuple, list)) else type(cache).__name__
-        report.fail(f"the cache of {fn_name} must be the tuple {listing} of {len(fields)} items; "
-                    f"yours has {size} (is a field missing?)")
+        report.fail(_("the cache of {fn_name} must be the tuple {listing} of {n} items; "
+                      "yours has {size} (is a field missing?)").format(
+            fn_name=fn_name, listing=listing, n=len(fields), size=size))
     for position, (name, got) in enumerate(zip(fields, cache)):
         if name == "parameters":
             if not isinstance(got, dict) or set(got) != set(want[name]):
-                report.fail(f"cache item {position} should be the parameters dict")
+                report.fail(_("cache item {position} should be the parameters dict").format(
+                    position=position))
         elif not close(got, want[name]):
-            report.fail(f"cache item {position} should be {name}: keep the order {listing}")
+            report.fail(_("cache item {position} should be {name}: keep the order {listing}").format(
+                position=position, name=name, listing=listing))
 
 
 def grads_dict(report, out, keys, fn_name):
     if not isinstance(out, dict) or set(out) != set(keys):
         have = sorted(out) if isinstance(out, dict) else type(out).__name__
-        report.fail(f"{fn_name} must return a dict with exactly the keys {', '.join(keys)} "
-                    f"(yours: {have})")
+        report.fail(_("{fn_name} must return a dict with exactly the keys {keys} "
+                      "(yours: {have})").format(fn_name=fn_name, keys=", ".join(keys), have=have))
 
 
 # ------------------------------------------------------------------ forward checks
@@ -226,7 +232,8 @@ def check_cell_forward(report, fn, kind):
         key = f"{fn_name}/case{index}"
         inputs, parameters = cell_inputs(kind, index)
         out = report.call(fn, *cell_args(kind, {k: v.copy() for k, v in inputs.items()}, fresh(parameters)))
-        need_tuple(report, out, n_out, f"{fn_name} must return the tuple {returns}")
+        need_tuple(report, out, n_out, _("{fn_name} must return the tuple {returns}").format(
+            fn_name=fn_name, returns=returns))
         a_next, yt_pred, cache = out[0], out[-2], out[-1]
         need_shape(report, a_next, (n_a, m), "a_next")
         need_shape(report, yt_pred, (n_y, m), "yt_pred")
@@ -250,15 +257,16 @@ def check_cell_forward(report, fn, kind):
         if kind == "rnn" and not close(a_next, E[f"{key}/a_next"]):
             report.fail(range_hint(a_next, E[f"{key}/a_next"], "a_next", "tanh")
                         or (close(a_next, E[f"{key}/no_ba/a_next"])
-                            and "a_next is what you get without ba: did you forget to add the bias ba?")
-                        or "a_next is off: a_next = tanh(Waa·a_prev + Wax·xt + ba)")
+                            and _("a_next is what you get without ba: did you forget to add the bias ba?"))
+                        or _("a_next is off: a_next = tanh(Waa·a_prev + Wax·xt + ba)"))
         if not close(yt_pred, E[f"{key}/yt_pred"]):
             report.fail(softmax_hint(yt_pred, "yt_pred")
                         or (close(yt_pred, E[f"{key}/no_by/yt_pred"])
-                            and "yt_pred is what you get without by: did you forget the bias by?")
-                        or f"yt_pred is off: yt_pred = softmax({'Wya' if kind == 'rnn' else 'Wy'}·a_next + by)")
+                            and _("yt_pred is what you get without by: did you forget the bias by?"))
+                        or _("yt_pred is off: yt_pred = softmax({W}·a_next + by)").format(
+                            W="Wya" if kind == "rnn" else "Wy"))
         check_cache(report, cache, kind, want, fn_name)
-        report.ok(f"{case_label(sizes)}: outputs and cache match the reference")
+        report.ok(_("{case}: outputs and cache match the reference").format(case=case_label(sizes)))
 
 
 def swapped_fields_hint(report, cache, want, kind):
@@ -272,9 +280,11 @@ def swapped_fields_hint(report, cache, want, kind):
             if (np.shape(want[first]) == np.shape(want[second]) and close(cache[first], want[second])
                     and close(cache[second], want[first])):
                 order = CACHE_FIELDS[kind]
-                report.fail(f"cache item {order.index(first)} should be {first} but holds {second}, "
-                            f"and item {order.index(second)} holds {first}: your values are right, "
-                            f"their places are swapped; keep the order {listing}")
+                report.fail(_("cache item {i} should be {first} but holds {second}, "
+                              "and item {j} holds {first}: your values are right, "
+                              "their places are swapped; keep the order {listing}").format(
+                    i=order.index(first), j=order.index(second), first=first, second=second,
+                    listing=listing))
 
 
 def gate_values_hint(report, got, E, key, g, kind):
@@ -284,23 +294,24 @@ def gate_values_hint(report, got, E, key, g, kind):
     if close(value, want):
         return
     if gate == "hht" and close(value, E[f"{key}/reset_open/hht"]):
-        report.fail("hht is what you get without the reset gate: the candidate reads "
-                    "[rt*a_prev; xt], the reset gate scales a_prev before Wh")
+        report.fail(_("hht is what you get without the reset gate: the candidate reads "
+                      "[rt*a_prev; xt], the reset gate scales a_prev before Wh"))
     if gate == "hht" and close(value, E[f"{key}/reset_after/hht"]):
-        report.fail("hht is what you get with the reset gate applied after the recurrent product, "
-                    "rt*(Wh[:, :n_a]·a_prev), as Keras's default GRU (reset_after=True) does; this "
-                    "course places it before (reset_after=False): hht = tanh(Wh·[rt*a_prev; xt] + bh)")
+        report.fail(_("hht is what you get with the reset gate applied after the recurrent product, "
+                      "rt*(Wh[:, :n_a]·a_prev), as Keras's default GRU (reset_after=True) does; this "
+                      "course places it before (reset_after=False): hht = tanh(Wh·[rt*a_prev; xt] + bh)"))
     activation = "tanh" if g in "ch" else "sigmoid"
     hint = range_hint(value, want, gate, activation)
     if hint:
         report.fail(hint)
     if close(value, E[f"{key}/swapped/{gate}"]):
-        report.fail(f"{gate} is what you get with concat = [xt; a_prev]: the order is a_prev on "
-                    "top, then xt")
+        report.fail(_("{gate} is what you get with concat = [xt; a_prev]: the order is a_prev on "
+                      "top, then xt").format(gate=gate))
     if close(value, E[f"{key}/no_b{g}/{gate}"]):
-        report.fail(f"{gate} is what you get without b{g}: did you forget the bias b{g}?")
-    report.fail(f"{gate} (cache item {CACHE_FIELDS[kind].index(gate)}) is off: check W{g}, b{g} "
-                f"and its activation ({activation})")
+        report.fail(_("{gate} is what you get without {b}: did you forget the bias {b}?").format(
+            gate=gate, b=f"b{g}"))
+    report.fail(_("{gate} (cache item {i}) is off: check {W}, {b} and its activation ({activation})").format(
+        gate=gate, i=CACHE_FIELDS[kind].index(gate), W=f"W{g}", b=f"b{g}", activation=activation))
 
 
 def lstm_state_hint(report, got, E, key, inputs):
@@ -308,22 +319,22 @@ def lstm_state_hint(report, got, E, key, inputs):
     if not close(got["c_next"], c_want):
         ft, it, cct, c_prev = E[f"{key}/ft"], E[f"{key}/it"], E[f"{key}/cct"], inputs["c_prev"]
         if close(got["c_next"], it * c_prev + ft * cct):
-            report.fail("c_next has the two gates swapped: the forget gate ft scales the old cell "
-                        "state and the input gate it scales the candidate, c_next = ft*c_prev + it*cct")
+            report.fail(_("c_next has the two gates swapped: the forget gate ft scales the old cell "
+                        "state and the input gate it scales the candidate, c_next = ft*c_prev + it*cct"))
         if close(got["c_next"], c_prev + it * cct):
-            report.fail("c_next keeps all of c_prev: the forget gate must scale it, "
-                        "c_next = ft*c_prev + it*cct")
+            report.fail(_("c_next keeps all of c_prev: the forget gate must scale it, "
+                        "c_next = ft*c_prev + it*cct"))
         if close(got["c_next"], ft * c_prev + cct):
-            report.fail("c_next adds all of the candidate: the input gate must scale it, "
-                        "c_next = ft*c_prev + it*cct")
-        report.fail("c_next is off: the new cell state is ft*c_prev plus it*cct")
+            report.fail(_("c_next adds all of the candidate: the input gate must scale it, "
+                        "c_next = ft*c_prev + it*cct"))
+        report.fail(_("c_next is off: the new cell state is ft*c_prev plus it*cct"))
     if not close(got["a_next"], a_want):
         ot = E[f"{key}/ot"]
         if close(got["a_next"], ot * np.tanh(inputs["c_prev"])):
-            report.fail("a_next uses c_prev where c_next belongs: a_next = ot*tanh(c_next)")
+            report.fail(_("a_next uses c_prev where c_next belongs: a_next = ot*tanh(c_next)"))
         if close(got["a_next"], ot * c_want):
-            report.fail("a_next needs the tanh of the cell state: a_next = ot*tanh(c_next)")
-        report.fail("a_next is off: a_next = ot*tanh(c_next)")
+            report.fail(_("a_next needs the tanh of the cell state: a_next = ot*tanh(c_next)"))
+        report.fail(_("a_next is off: a_next = ot*tanh(c_next)"))
 
 
 def gru_state_hint(report, got, E, key, inputs):
@@ -332,9 +343,9 @@ def gru_state_hint(report, got, E, key, inputs):
         return
     zt, hht, a_prev = E[f"{key}/zt"], E[f"{key}/hht"], inputs["a_prev"]
     if close(got["a_next"], (1 - zt) * a_prev + zt * hht):
-        report.fail("zt and 1-zt are swapped: in this course (as in Keras) zt keeps the old state, "
-                    "a_next = zt*a_prev + (1-zt)*hht")
-    report.fail("a_next is off: a_next = zt*a_prev + (1-zt)*hht")
+        report.fail(_("zt and 1-zt are swapped: in this course (as in Keras) zt keeps the old state, "
+                    "a_next = zt*a_prev + (1-zt)*hht"))
+    report.fail(_("a_next is off: a_next = zt*a_prev + (1-zt)*hht"))
 
 
 def seq_state_hint(report, kind, name, got, want, a0, c_from_a0, wrong):
@@ -342,16 +353,19 @@ def seq_state_hint(report, kind, name, got, want, a0, c_from_a0, wrong):
     the loop never reaches, a cell state started at a0."""
     start = a0 if name == "a" else np.zeros_like(a0)
     if T_steps(want) > 1 and close(got, np.concatenate([start[:, :, None], want[:, :, :-1]], axis=2)):
-        report.fail(f"{name}[:, :, t] holds the state step t started from, one step late: store "
-                    f"the {name}_next that {kind}_cell_forward returns for step t")
+        report.fail(_("{name}[:, :, t] holds the state step t started from, one step late: store "
+                      "the {name}_next that {kind}_cell_forward returns for step t").format(
+            name=name, kind=kind))
     if c_from_a0 is not None and close(got, c_from_a0):
-        report.fail(f"{name} is what you get when the cell state starts at a0: the cell state "
-                    "starts at zeros, c_next = np.zeros((n_a, m)); a0 starts the hidden state only")
+        report.fail(_("{name} is what you get when the cell state starts at a0: the cell state "
+                      "starts at zeros, c_next = np.zeros((n_a, m)); a0 starts the hidden state only").format(
+            name=name))
     if wrong == list(range(wrong[0], T_steps(want))) and np.all(np.asarray(got)[:, :, wrong[0]:] == 0):
         if wrong[0] == 0:
-            report.fail(f"{name} is off: it is still all zeros; fill {name}[:, :, t] at every step t")
-        report.fail(f"{name}[:, :, {wrong[0]}:] is still zeros: the loop must visit every step, "
-                    "t = 0, ..., T_x-1, i.e. range(T_x)")
+            report.fail(_("{name} is off: it is still all zeros; fill {name}[:, :, t] at every "
+                          "step t").format(name=name))
+        report.fail(_("{name}[:, :, {t}:] is still zeros: the loop must visit every step, "
+                      "t = 0, ..., T_x-1, i.e. range(T_x)").format(name=name, t=wrong[0]))
 
 
 def T_steps(array):
@@ -368,7 +382,8 @@ def check_seq_forward(report, fn, kind):
         key = f"{fn_name}/case{index}"
         x, a0, parameters = seq_inputs(kind, index)
         out = report.call(fn, x.copy(), a0.copy(), fresh(parameters))
-        need_tuple(report, out, len(names) + 1, f"{fn_name} must return the tuple {returns}")
+        need_tuple(report, out, len(names) + 1, _("{fn_name} must return the tuple {returns}").format(
+            fn_name=fn_name, returns=returns))
         got = dict(zip(names, out))
         for name in names:
             shape = (n_y if name.startswith("y") else n_a, m, T_x)
@@ -381,65 +396,67 @@ def check_seq_forward(report, fn, kind):
             seq_state_hint(report, kind, name, got[name], want, a0, E[f"{key}/c0_a0/{name}"]
                            if kind == "lstm" else None, wrong)
             if wrong[0] > 0:
-                carried = "a_next and c_next" if kind == "lstm" else "a_next"
-                report.fail(f"{name}[:, :, 0] is right but {name}[:, :, {wrong[0]}] is not: pass "
-                            f"{carried} of each step on to the next step (the state must be carried)")
+                carried = _("a_next and c_next") if kind == "lstm" else "a_next"
+                report.fail(_("{name}[:, :, 0] is right but {name}[:, :, {t}] is not: pass "
+                              "{carried} of each step on to the next step (the state must be "
+                              "carried)").format(name=name, t=wrong[0], carried=carried))
             if name == "c":
-                report.fail("c[:, :, 0] is off: the cell state starts at zeros, np.zeros((n_a, m))")
-            report.fail(f"{name}[:, :, 0] is off: the first step reads x[:, :, 0] and a0 "
-                        f"(look at what you pass to {kind}_cell_forward)")
+                report.fail(_("c[:, :, 0] is off: the cell state starts at zeros, np.zeros((n_a, m))"))
+            report.fail(_("{name}[:, :, 0] is off: the first step reads x[:, :, 0] and a0 "
+                          "(look at what you pass to {kind}_cell_forward)").format(name=name, kind=kind))
         y_name = names[1]
         if not close(got[y_name], E[f"{key}/{y_name}"]):
-            report.fail(f"{y_name}[:, :, t] should hold the prediction of step t")
+            report.fail(_("{name}[:, :, t] should hold the prediction of step t").format(name=y_name))
         caches = out[-1]
         if (not isinstance(caches, tuple) or len(caches) != 2 or not isinstance(caches[0], list)
                 or len(caches[0]) != T_x or not close(caches[1], x)):
-            report.fail("caches must be the tuple (list of the T_x step caches, x)")
-        rebuilt, _ = seq_caches(kind, index, E)
+            report.fail(_("caches must be the tuple (list of the T_x step caches, x)"))
+        rebuilt, __ = seq_caches(kind, index, E)
         for t, (step, want) in enumerate(zip(caches[0], rebuilt)):
             if (not isinstance(step, tuple) or len(step) != len(want) or not all(
                     isinstance(w, dict) or close(s, w) for s, w in zip(step, want))):
-                report.fail(f"caches[0][{t}] should be the cache of step {t}, in step order")
-        report.ok(f"{case_label(sizes, seq=True)}: outputs and caches match the reference")
+                report.fail(_("caches[0][{t}] should be the cache of step {t}, in step order").format(t=t))
+        report.ok(_("{case}: outputs and caches match the reference").format(
+            case=case_label(sizes, seq=True)))
 
 
 # ------------------------------------------------------------------ backward checks
 
 CELL_HINTS = {
-    "rnn": (("dba", "dba is the sum over the examples of dtanh = da_next*(1 - a_next**2)"),
-            ("dWax", "dWax is dtanh times xt transposed"),
-            ("dWaa", "dWaa is dtanh times a_prev transposed"),
-            ("dxt", "dxt is Wax transposed times dtanh"),
-            ("da_prev", "da_prev is Waa transposed times dtanh")),
-    "lstm": (("dWo", "the output gate's gradient is off: before its sigmoid it is "
-                     "da_next*tanh(c_next)*ot*(1-ot)"),
-             ("dbo", "dbo is the output-gate gradient summed over the examples (axis 1)"),
-             ("dWc", "the gradient reaching c_next is off: dc = dc_next + da_next*ot*(1 - tanh(c_next)**2) "
+    "rnn": (("dba", N_("dba is the sum over the examples of dtanh = da_next*(1 - a_next**2)")),
+            ("dWax", N_("dWax is dtanh times xt transposed")),
+            ("dWaa", N_("dWaa is dtanh times a_prev transposed")),
+            ("dxt", N_("dxt is Wax transposed times dtanh")),
+            ("da_prev", N_("da_prev is Waa transposed times dtanh"))),
+    "lstm": (("dWo", N_("the output gate's gradient is off: before its sigmoid it is "
+                     "da_next*tanh(c_next)*ot*(1-ot)")),
+             ("dbo", N_("dbo is the output-gate gradient summed over the examples (axis 1)")),
+             ("dWc", N_("the gradient reaching c_next is off: dc = dc_next + da_next*ot*(1 - tanh(c_next)**2) "
                      "(the cell state also reaches the loss through a_next), and the candidate's "
-                     "is dc*it*(1 - cct**2)"),
-             ("dbc", "dbc is the candidate gradient summed over the examples (axis 1)"),
-             ("dWi", "the input gate's gradient is off: dc*cct*it*(1-it)"),
-             ("dbi", "dbi is the input-gate gradient summed over the examples (axis 1)"),
-             ("dWf", "the forget gate's gradient is off: dc*c_prev*ft*(1-ft)"),
-             ("dbf", "dbf is the forget-gate gradient summed over the examples (axis 1)"),
-             ("dc_prev", "dc_prev is off: the old cell state reaches c_next only through the "
-                         "forget gate, dc_prev = dc*ft"),
-             ("da_prev", "da_prev is off: it is the first n_a rows of Wfᵀ·dft + Wiᵀ·dit + "
-                         "Wcᵀ·dcct + Woᵀ·dot (all four gates)"),
-             ("dxt", "dxt is off: it is the rows n_a: of Wfᵀ·dft + Wiᵀ·dit + Wcᵀ·dcct + Woᵀ·dot")),
-    "gru": (("dWh", "the candidate's gradient is off: before its tanh it is "
-                    "da_next*(1-zt)*(1 - hht**2), and dWh multiplies it by [rt*a_prev; xt] transposed"),
-            ("dbh", "dbh is the candidate gradient summed over the examples (axis 1)"),
-            ("dWz", "the update gate's gradient is off: before its sigmoid it is "
-                    "da_next*(a_prev - hht)*zt*(1-zt)"),
-            ("dbz", "dbz is the update-gate gradient summed over the examples (axis 1)"),
-            ("dWr", "the reset gate's gradient is off: take the first n_a rows of Whᵀ·dhht "
-                    "(the gradient of rt*a_prev), times a_prev*rt*(1-rt)"),
-            ("dbr", "dbr is the reset-gate gradient summed over the examples (axis 1)"),
-            ("da_prev", "da_prev is off: a_prev reaches the loss along four paths: da_next*zt "
+                     "is dc*it*(1 - cct**2)")),
+             ("dbc", N_("dbc is the candidate gradient summed over the examples (axis 1)")),
+             ("dWi", N_("the input gate's gradient is off: dc*cct*it*(1-it)")),
+             ("dbi", N_("dbi is the input-gate gradient summed over the examples (axis 1)")),
+             ("dWf", N_("the forget gate's gradient is off: dc*c_prev*ft*(1-ft)")),
+             ("dbf", N_("dbf is the forget-gate gradient summed over the examples (axis 1)")),
+             ("dc_prev", N_("dc_prev is off: the old cell state reaches c_next only through the "
+                         "forget gate, dc_prev = dc*ft")),
+             ("da_prev", N_("da_prev is off: it is the first n_a rows of Wfᵀ·dft + Wiᵀ·dit + "
+                         "Wcᵀ·dcct + Woᵀ·dot (all four gates)")),
+             ("dxt", N_("dxt is off: it is the rows n_a: of Wfᵀ·dft + Wiᵀ·dit + Wcᵀ·dcct + Woᵀ·dot"))),
+    "gru": (("dWh", N_("the candidate's gradient is off: before its tanh it is "
+                    "da_next*(1-zt)*(1 - hht**2), and dWh multiplies it by [rt*a_prev; xt] transposed")),
+            ("dbh", N_("dbh is the candidate gradient summed over the examples (axis 1)")),
+            ("dWz", N_("the update gate's gradient is off: before its sigmoid it is "
+                    "da_next*(a_prev - hht)*zt*(1-zt)")),
+            ("dbz", N_("dbz is the update-gate gradient summed over the examples (axis 1)")),
+            ("dWr", N_("the reset gate's gradient is off: take the first n_a rows of Whᵀ·dhht "
+                    "(the gradient of rt*a_prev), times a_prev*rt*(1-rt)")),
+            ("dbr", N_("dbr is the reset-gate gradient summed over the examples (axis 1)")),
+            ("da_prev", N_("da_prev is off: a_prev reaches the loss along four paths: da_next*zt "
                         "(copied through the update gate), the reset product (gradient of "
-                        "rt*a_prev times rt), and the first n_a rows of Wzᵀ·dzt + Wrᵀ·drt"),
-            ("dxt", "dxt is off: add the rows n_a: of Whᵀ·dhht, Wzᵀ·dzt and Wrᵀ·drt")),
+                        "rt*a_prev times rt), and the first n_a rows of Wzᵀ·dzt + Wrᵀ·drt")),
+            ("dxt", N_("dxt is off: add the rows n_a: of Whᵀ·dhht, Wzᵀ·dzt and Wrᵀ·drt"))),
 }
 
 
@@ -459,12 +476,14 @@ def cell_backward_shapes(kind, sizes):
 
 def shape_hint(name, shape):
     if name.startswith("db"):
-        return f"{name} must be {shape}: sum over the examples with axis=1, keepdims=True"
+        return _("{name} must be {shape}: sum over the examples with axis=1, keepdims=True").format(
+            name=name, shape=shape)
     if name in ("da_prev", "dxt") and len(shape) == 2:
-        return f"{name} must be {shape}: check which rows of the concat gradient belong to it"
+        return _("{name} must be {shape}: check which rows of the concat gradient belong to it").format(
+            name=name, shape=shape)
     if name.startswith("dW"):
-        return (f"{name} must be {shape}: the gradient before the activation, (n_a, m), times the "
-                "transposed input of that product, (m, ...)")
+        return _("{name} must be {shape}: the gradient before the activation, (n_a, m), times the "
+                 "transposed input of that product, (m, ...)").format(name=name, shape=shape)
     return ""
 
 
@@ -473,8 +492,9 @@ def agree_with_finite_differences(report, out, E, key, names):
     for name in names:
         numeric = E[f"{key}/fd/{name}"]
         if not close(out[name], numeric, atol=1e-6, rtol=1e-5):
-            report.fail(f"{name} disagrees with centred finite differences of the forward pass")
-    report.ok("every gradient agrees with centred finite differences of the forward pass")
+            report.fail(_("{name} disagrees with centred finite differences of the forward pass").format(
+                name=name))
+    report.ok(_("every gradient agrees with centred finite differences of the forward pass"))
 
 
 def check_cell_backward(report, fn, kind):
@@ -490,13 +510,14 @@ def check_cell_backward(report, fn, kind):
         grads_dict(report, out, tuple(shapes), fn_name)
         for name, shape in shapes.items():
             need_shape(report, out[name], shape, name,
-                       shape_hint(name, shape) and f"{name} has shape {np.shape(out[name])}; " + shape_hint(name, shape))
+                       shape_hint(name, shape) and _("{name} has shape {got}; {hint}").format(
+                           name=name, got=np.shape(out[name]), hint=shape_hint(name, shape)))
         wrong = [name for name in shapes if not close(out[name], E[f"{key}/{name}"])]
         if wrong:
             hints = dict(CELL_HINTS[kind])
             for name in BEFORE_PROBE.get(kind, ()):  # zeroing tanh(c_next) hides these
                 if name in wrong:
-                    report.fail(hints[name])
+                    report.fail(gettext(hints[name]))
             for tag, zero in TANH_PROBES[kind].items():
                 if tag == "tanh0_cct" and ({"dWi", "dbi"} & set(wrong)):
                     continue  # cct = 0 also zeroes the input gate's gradient: no verdict
@@ -505,19 +526,20 @@ def check_cell_backward(report, fn, kind):
                 if isinstance(probe, dict) and all(
                         name in probe and close(probe[name], E[f"{key}/{tag}/{name}"]) for name in shapes):
                     where = " and ".join(zero) if kind != "lstm" else (
-                        "tanh(c_next)" if zero == ("c_next",) else "the candidate cct")
-                    report.fail(f"your gradients are right where {where} is 0 and wrong elsewhere: "
-                                + TANH_HINTS[tag].format(*zero))
+                        "tanh(c_next)" if zero == ("c_next",) else _("the candidate cct"))
+                    report.fail(_("your gradients are right where {where} is 0 and wrong elsewhere: "
+                                  "{hint}").format(where=where,
+                                                   hint=gettext(TANH_HINTS[tag]).format(name=zero[0])))
             if kind == "lstm" and wrong == ["dc_prev"]:
                 ft = cell_cache(kind, index, E)[4]
                 if close(out["dc_prev"] * ft, E[f"{key}/dc_prev"]):
-                    report.fail("dc_prev misses the forget gate: the old cell state reaches c_next "
-                                "only through ft, so multiply by ft")
+                    report.fail(_("dc_prev misses the forget gate: the old cell state reaches c_next "
+                                "only through ft, so multiply by ft"))
             for name, hint in CELL_HINTS[kind]:
                 if name in wrong:
-                    report.fail(hint + f" ({name} is off by up to "
-                                f"{np.max(np.abs(out[name] - E[f'{key}/{name}'])):.3g})")
-        report.ok(f"{case_label(sizes)}: every gradient matches the reference")
+                    report.fail(gettext(hint) + _(" ({name} is off by up to {diff:.3g})").format(
+                        name=name, diff=np.max(np.abs(out[name] - E[f"{key}/{name}"]))))
+        report.ok(_("{case}: every gradient matches the reference").format(case=case_label(sizes)))
         if index == 0:
             agree_with_finite_differences(report, out, E, key, shapes)
 
@@ -527,10 +549,10 @@ def aliased_hint(report, out, E, key, wrong):
     for name in wrong:
         same = [k for k in wrong if np.shape(out[k]) == np.shape(out[name]) and close(out[k], out[name])]
         if len(same) > 1 and close(out[name], sum(E[f"{key}/{k}"] for k in same)):
-            report.fail(f"{', '.join(same)} hold the same values, the sum of their gradients: they "
-                        f"are one array under {len(same)} names (a = b = np.zeros(...) makes a "
-                        "single array, and each += adds into it); create each one with its own "
-                        "np.zeros")
+            report.fail(_("{names} hold the same values, the sum of their gradients: they "
+                          "are one array under {n} names (a = b = np.zeros(...) makes a "
+                          "single array, and each += adds into it); create each one with its own "
+                          "np.zeros").format(names=", ".join(same), n=len(same)))
 
 
 def check_seq_backward(report, fn, kind):
@@ -550,20 +572,22 @@ def check_seq_backward(report, fn, kind):
         wrong = [name for name in shapes if not close(out[name], E[f"{key}/{name}"])]
         if wrong:
             dx_ok = [close(out["dx"][:, :, t], E[f"{key}/dx"][:, :, t]) for t in range(T_x)]
-            carried = "da_prev and dc_prev" if kind == "lstm" else "da_prev"
+            carried = _("da_prev and dc_prev") if kind == "lstm" else "da_prev"
             if dx_ok[-1] and not all(dx_ok):
-                report.fail(f"dx is right at the last step but not before: step t must receive "
-                            f"da[:, :, t] plus the {carried} returned by step t+1")
+                report.fail(_("dx is right at the last step but not before: step t must receive "
+                              "da[:, :, t] plus the {carried} returned by step t+1").format(carried=carried))
             if all(dx_ok) and "da0" not in wrong:
                 aliased_hint(report, out, E, key, [k for k in GRAD_KEYS[kind] if k in wrong])
-                report.fail("dx and da0 are right but the parameter gradients are not: the "
+                report.fail(_("dx and da0 are right but the parameter gradients are not: the "
                             "parameters are shared by all steps, so add up (+=) their gradients "
-                            "over every time step")
+                            "over every time step"))
             if all(dx_ok):
-                report.fail("da0 is off: it is the da_prev returned by the first step (t = 0)")
-            report.fail(f"dx is off at the last step already: walk t from T_x-1 down to 0 and "
-                        f"call {kind}_cell_backward with da[:, :, t] (look at what you pass to it)")
-        report.ok(f"{case_label(sizes, seq=True)}: every gradient matches the reference")
+                report.fail(_("da0 is off: it is the da_prev returned by the first step (t = 0)"))
+            report.fail(_("dx is off at the last step already: walk t from T_x-1 down to 0 and "
+                          "call {kind}_cell_backward with da[:, :, t] (look at what you pass to it)").format(
+                kind=kind))
+        report.ok(_("{case}: every gradient matches the reference").format(
+            case=case_label(sizes, seq=True)))
         if index == 0:
             agree_with_finite_differences(report, out, E, key, shapes)
 

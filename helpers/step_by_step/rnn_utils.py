@@ -5,6 +5,8 @@ weight of the LSTM and GRU acts on ``concat = [a_prev; xt]`` and has shape ``(n_
 """
 import numpy as np
 
+from ..i18n import _
+
 RNN_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
 LSTM_KEYS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by")
 GRU_KEYS = ("Wz", "bz", "Wr", "br", "Wh", "bh", "Wy", "by")
@@ -90,7 +92,8 @@ def report_gradient_check(worst, threshold=1e-7):
     """One stable line for a notebook: the error's order of magnitude and the threshold."""
     exponent = int(np.floor(np.log10(worst))) if worst > 0 else None
     size = f"~1e{exponent}" if exponent is not None else "0"
-    print(f"largest relative error {size} (required: below {threshold:.0e})")
+    print(_("largest relative error {size} (required: below {threshold:.0e})").format(
+        size=size, threshold=threshold))
 
 
 # ---------------------------------------------------------------- Keras weight layouts
@@ -165,7 +168,8 @@ def draw_unrolled(cell="RNN", steps=4):
     ax.set_xlim(0, 2.2 * steps + 1.5)
     ax.set_ylim(0, 3.2)
     ax.axis("off")
-    ax.set_title(f"{cell} unrolled over {steps} time steps (the same parameters at every step)")
+    ax.set_title(_("{cell} unrolled over {steps} time steps (the same parameters at every step)").format(
+        cell=cell, steps=steps))
     return fig
 
 
@@ -191,5 +195,5 @@ def draw_gated_cell(cell="LSTM"):
     ax.set_xlim(0, 10.9)
     ax.set_ylim(0.0, 3.5)
     ax.axis("off")
-    ax.set_title(f"One {cell} step")
+    ax.set_title(_("One {cell} step").format(cell=cell))
     return fig

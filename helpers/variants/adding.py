@@ -16,6 +16,7 @@ import numpy as np
 
 from . import models as V
 from .config import AddingConfig, config_from_dict
+from ..i18n import _
 from .stats import binomial_interval, fisher_exact, rank_sum_test
 from .tables import COLOURS, runs_frame, scores, summary
 
@@ -263,9 +264,10 @@ def plot_gradients(results: dict, length: int, models=None, ax=None):
             if exit_epoch is not None:
                 ax.plot(exit_epoch, ratio[exit_epoch - 1], "x", color=COLOURS.get(model))
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("gradient reaching the first half / at the last step")
-    ax.set_title(f"Adding problem, T_x = {length}: how far back the gradient reaches")
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("gradient reaching the first half / at the last step"))
+    ax.set_title(_("Adding problem, T_x = {length}: how far back the gradient reaches").format(
+        length=length))
     ax.legend(fontsize=8)
     return ax
 
@@ -289,14 +291,14 @@ def plot_solved(results: dict, models=None, ax=None):
         xs = np.array([all_lengths.index(t) for t in rows.index]) + (i - (len(models) - 1) / 2) * width
         share = rows["solved"] / rows["seeds"]
         ax.bar(xs, share, width * 0.9, color=COLOURS.get(model), alpha=0.8,
-               label=f"{model} ({rows['params'].iloc[0]} params)")
+               label=_("{model} ({params} params)").format(model=model, params=rows["params"].iloc[0]))
         ax.errorbar(xs, share, yerr=[share - rows["solved_low"], rows["solved_high"] - share],
                     fmt="none", ecolor="black", capsize=3, linewidth=1)
     ax.set_xticks(np.arange(len(all_lengths)), [f"T_x = {t}" for t in all_lengths])
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel(f"share of seeds solved (test MSE / Var < "
-                  f"{results['config']['adding']['solved_below']})")
-    ax.set_title("Adding problem: share of seeds solved, exact 95 % intervals")
+    ax.set_ylabel(_("share of seeds solved (test MSE / Var < {below})").format(
+        below=results["config"]["adding"]["solved_below"]))
+    ax.set_title(_("Adding problem: share of seeds solved, exact 95 % intervals"))
     ax.legend(fontsize=8)
     return ax
 
@@ -317,13 +319,13 @@ def plot_seed_scores(results: dict, models=None, ax=None):
             xs = j + (i - (len(models) - 1) / 2) * width + np.linspace(-0.2, 0.2, len(values)) * width
             ax.scatter(xs, values, s=14, color=COLOURS.get(model),
                        label=model if j == 0 else None)
-    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="always answer the mean")
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label=_("always answer the mean"))
     ax.axhline(results["config"]["adding"]["solved_below"], color="black", linestyle=":",
-               linewidth=1, label="solved below this line")
+               linewidth=1, label=_("solved below this line"))
     ax.set_xticks(np.arange(len(all_lengths)), [f"T_x = {t}" for t in all_lengths])
     ax.set_ylim(0, max(1.2, float(frame["score"].max()) + 0.05))
-    ax.set_ylabel("test MSE / Var(target), one dot per seed")
-    ax.set_title("Adding problem: every seed")
+    ax.set_ylabel(_("test MSE / Var(target), one dot per seed"))
+    ax.set_title(_("Adding problem: every seed"))
     ax.legend(fontsize=8)
     return ax
 

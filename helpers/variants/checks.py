@@ -13,6 +13,7 @@ arrays.
 import numpy as np
 
 from ..checking import exercise, expected_arrays, rng
+from ..i18n import _
 from .probes import probe_adding_problem
 
 MODULE = "variants"
@@ -27,36 +28,38 @@ def check_seed(*key: int) -> int:
 def _draw(report, fn, m, T_x, seed):
     out = report.probe(probe_adding_problem, fn, m, T_x, seed)
     if "returned" in out:
-        report.fail(f"return the pair (x, y), got a {out['returned']}")
+        report.fail(_("return the pair (x, y), got a {returned}").format(returned=out['returned']))
     return out["x"], out["y"]
 
 
 def _problem(x, y, m, T_x):
     """The hint for the first property that one draw of ``(m, T_x)`` breaks, or None."""
     if np.shape(x) != (m, T_x, 2):
-        return (f"x must have shape (m, T_x, 2) = ({m}, {T_x}, 2): one (value, marker) pair per "
-                f"sequence and step; got {np.shape(x)}")
+        return (_("x must have shape (m, T_x, 2) = ({m}, {T_x}, 2): one (value, marker) pair per "
+                  "sequence and step; got {shape}").format(m=m, T_x=T_x, shape=np.shape(x)))
     if np.shape(y) != (m,):
-        return f"y must have shape (m,) = ({m},): one target per sequence; got {np.shape(y)}"
+        return _("y must have shape (m,) = ({m},): one target per sequence; got {shape}").format(
+                   m=m, shape=np.shape(y))
     if x.dtype != np.float32 or y.dtype != np.float32:
-        return (f"x and y must be float32 (what Keras computes in), got {x.dtype} and {y.dtype}: "
-                f"end with .astype(np.float32)")
+        return (_("x and y must be float32 (what Keras computes in), got {dtype} and {dtype2}: "
+                  "end with .astype(np.float32)").format(dtype=x.dtype, dtype2=y.dtype))
     values, markers = x[:, :, 0].astype(np.float64), x[:, :, 1].astype(np.float64)
     if not np.isin(markers, (0.0, 1.0)).all():
-        return "x[:, :, 1] must hold the markers, 0 or 1 (channel 0 holds the values)"
+        return _("x[:, :, 1] must hold the markers, 0 or 1 (channel 0 holds the values)")
     if not ((values >= 0).all() and (values < 1).all()):
-        return (f"the values x[:, :, 0] must lie in [0, 1) (rng.uniform(0, 1, ...)); found "
-                f"values from {values.min():.3f} to {values.max():.3f}")
+        return (_("the values x[:, :, 0] must lie in [0, 1) (rng.uniform(0, 1, ...)); found "
+                  "values from {min:.3f} to {max:.3f}").format(min=values.min(), max=values.max()))
     half = T_x // 2
     first, second = markers[:, :half].sum(axis=1), markers[:, half:].sum(axis=1)
     if not ((first == 1).all() and (second == 1).all()):
-        return (f"every sequence needs exactly one marker in its first half (t < T_x // 2 = "
-                f"{half}) and one in its second half (t >= {half}); found {int(first.min())} to "
-                f"{int(first.max())} in the first half and {int(second.min())} to "
-                f"{int(second.max())} in the second")
+        return (_("every sequence needs exactly one marker in its first half (t < T_x // 2 = "
+                  "{half}) and one in its second half (t >= {half}); found {value1} to {value2} "
+                  "in the first half and {value3} to {value4} in the second").format(
+                    half=half, value1=int(first.min()), value2=int(first.max()),
+                    value3=int(second.min()), value4=int(second.max())))
     if not np.allclose(y, (values * markers).sum(axis=1), atol=1e-5):
-        return ("y[i] must be the sum of the two marked values of sequence i, x[i, :, 0] at the "
-                "two steps where x[i, :, 1] is 1, and nothing else")
+        return (_("y[i] must be the sum of the two marked values of sequence i, x[i, :, 0] at "
+                  "the two steps where x[i, :, 1] is 1, and nothing else"))
     return None
 
 
@@ -64,8 +67,8 @@ def _structure(report, x, y, m, T_x):
     hint = _problem(x, y, m, T_x)
     if hint:
         report.fail(hint)
-    report.ok(f"m = {m}, T_x = {T_x}: shapes, float32, values in [0, 1), one marker in each "
-              f"half, y the sum of the marked values")
+    report.ok(_("m = {m}, T_x = {T_x}: shapes, float32, values in [0, 1), one marker in each "
+                "half, y the sum of the marked values").format(m=m, T_x=T_x))
 
 
 @exercise("adding_problem", POINTS["adding_problem"], defines=("x", "y"))
@@ -76,34 +79,38 @@ def check_adding_problem(fn, report):
     _structure(report, x, y, m, T_x)
     values, markers = x[:, :, 0].astype(np.float64), x[:, :, 1]
     report.require(values.min() < 0.01 and values.max() > 0.99 and abs(values.mean() - 0.5) < 0.02,
-                   "the values spread evenly over [0, 1)",
-                   f"draw the values uniformly from [0, 1) (rng.uniform); {m * T_x} of them range "
-                   f"from {values.min():.3f} to {values.max():.3f} with mean {values.mean():.3f}")
+                   _("the values spread evenly over [0, 1)"),
+                   _("draw the values uniformly from [0, 1) (rng.uniform); {value1} of them "
+                     "range from {min:.3f} to {max:.3f} with mean {mean:.3f}").format(
+                       value1=m * T_x, min=values.min(), max=values.max(), mean=values.mean()))
     first, second = markers[:, :T_x // 2].argmax(axis=1), markers[:, T_x // 2:].argmax(axis=1)
     report.require(len(np.unique(first)) == T_x // 2,
-                   "the first marker falls on every step of the first half",
-                   f"draw the first marker's step at random among 0 .. T_x // 2 - 1; in {m} "
-                   f"sequences of T_x = {T_x} it fell only on {sorted(set(first.tolist()))}")
+                   _("the first marker falls on every step of the first half"),
+                   _("draw the first marker's step at random among 0 .. T_x // 2 - 1; in {m} "
+                     "sequences of T_x = {T_x} it fell only on {value1}").format(
+                       m=m, T_x=T_x, value1=sorted(set(first.tolist()))))
     report.require(len(np.unique(second)) == T_x - T_x // 2,
-                   "the second marker falls on every step of the second half",
-                   f"draw the second marker's step at random among T_x // 2 .. T_x - 1 (the "
-                   f"last step included); in {m} sequences of T_x = {T_x} it fell only on "
-                   f"{sorted(set((T_x // 2 + second).tolist()))}")
+                   _("the second marker falls on every step of the second half"),
+                   _("draw the second marker's step at random among T_x // 2 .. T_x - 1 (the "
+                     "last step included); in {m} sequences of T_x = {T_x} it fell only on "
+                     "{value1}").format(
+                       m=m, T_x=T_x, value1=sorted(set((T_x // 2 + second).tolist()))))
     mean, var = expected_arrays(MODULE)["adding_problem/y_moments"]
     got = np.asarray(y, dtype=np.float64)
     report.require(abs(got.mean() - mean) < 0.05 and abs(got.var() - var) < 0.03,
-                   "the targets have the mean and variance of the reference's",
-                   f"over {m} sequences y has mean {got.mean():.3f} and variance {got.var():.3f}, "
-                   f"the reference's {mean:.3f} and {var:.3f}: each y[i] is the sum of two "
-                   f"independent values uniform in [0, 1) (mean 1, variance 1/6)")
+                   _("the targets have the mean and variance of the reference's"),
+                   _("over {m} sequences y has mean {mean:.3f} and variance {var:.3f}, the "
+                     "reference's {mean2:.3f} and {var2:.3f}: each y[i] is the sum of two "
+                     "independent values uniform in [0, 1) (mean 1, variance 1/6)").format(
+                       m=m, mean=got.mean(), var=got.var(), mean2=mean, var2=var))
     again_x, again_y = _draw(report, fn, m, T_x, seed)
-    other_x, _ = _draw(report, fn, m, T_x, seed + 1)
+    other_x, __ = _draw(report, fn, m, T_x, seed + 1)
     report.require(np.array_equal(x, again_x) and np.array_equal(y, again_y)
                    and not np.array_equal(x, other_x),
-                   "the same rng seed gives the same sequences, another seed others",
-                   "draw every random number from the rng passed in (rng.uniform, "
-                   "rng.integers), not from np.random: the same seed must give the same "
-                   "sequences")
+                   _("the same rng seed gives the same sequences, another seed others"),
+                   _("draw every random number from the rng passed in (rng.uniform, "
+                     "rng.integers), not from np.random: the same seed must give the same "
+                     "sequences"))
     for m, T_x in ((1, 2), (3, 7)):   # the smallest sequence, an odd length
         x, y = _draw(report, fn, m, T_x, seed)
         _structure(report, x, y, m, T_x)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from ..i18n import N_
+
 # task -> (name of the reported test score, name of the per-epoch validation score, lower is better)
 METRICS = {
-    "adding": ("test normalised MSE", "validation normalised MSE", True),
-    "jazz": ("test NLL (nats per value)", "validation NLL (nats per value)", True),
-    "emoji": ("test accuracy", "validation cross-entropy", False),
+    "adding": (N_("test normalised MSE"), N_("validation normalised MSE"), True),
+    "jazz": (N_("test NLL (nats per value)"), N_("validation NLL (nats per value)"), True),
+    "emoji": (N_("test accuracy"), N_("validation cross-entropy"), False),
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import METRICS, config_from_dict
+from ..i18n import _, gettext
 from .stats import binomial_interval, permutation_test, welch_interval
 
 COLOURS = {"SimpleRNN": "tab:red", "GRU": "tab:blue", "LSTM": "tab:green",
@@ -111,15 +112,16 @@ def plot_curves(results: dict, task: str, length=None, models=None, ax=None, tit
                     label=model if number == 0 else None)
             ax.plot(run.best_epoch, run.eval[run.best_epoch - 1], ".", color=COLOURS.get(model))
     if task == "adding":
-        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="always answer the mean")
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label=_("always answer the mean"))
     if ylim is not None:
         ax.set_ylim(*ylim)
     else:
         ax.set_ylim(0, None)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(METRICS[task][1])
-    ax.set_title(title or f"{task}: validation curves" + (f", T_x = {length}" if length else ""))
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(gettext(METRICS[task][1]))
+    ax.set_title(title or (_("{task}: validation curves, T_x = {length}") if length
+                           else _("{task}: validation curves")).format(task=task, length=length))
     ax.legend(fontsize=8)
     return ax
 
@@ -140,12 +142,13 @@ def plot_scores(results: dict, task: str, ax=None):
                  label_type="center", fontsize=9)
     ax.set_xticks(xs, table["model"])
     ax.set_ylim(0, None)
-    ax.set_ylabel(METRICS[task][0])
-    ax.set_title(f"{task}: {METRICS[task][0]} ({int(table['seeds'].max())} seeds)")
+    ax.set_ylabel(gettext(METRICS[task][0]))
+    ax.set_title(_("{task}: {metric} ({seeds} seeds)").format(
+        task=task, metric=gettext(METRICS[task][0]), seeds=int(table["seeds"].max())))
     return ax
 
 
-def plot_differences(comparisons: list[dict], ax=None, xlabel="difference of means"):
+def plot_differences(comparisons: list[dict], ax=None, xlabel=None):
     """Differences of mean scores with their 95 % intervals; the line at 0 is "no difference"."""
     import matplotlib.pyplot as plt
 
@@ -157,5 +160,5 @@ def plot_differences(comparisons: list[dict], ax=None, xlabel="difference of mea
                     fmt="o", color="black", capsize=4)
     ax.axvline(0.0, color="grey", linestyle="--", linewidth=1)
     ax.set_yticks(ys, [f"{c['a']} − {c['b']}" for c in comparisons])
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel or _("difference of means"))
     return ax

@@ -13,6 +13,7 @@ from .gradebook import summary_line, write_gradebook
 from .notebook import Submission, grade_file, shared_release
 from .reading import read_bytes
 from .settings import GradeError, Options
+from ...i18n import _
 
 
 HIDDEN_NAMES = {".ipynb_checkpoints", "__MACOSX", "__pycache__"}
@@ -21,7 +22,7 @@ HIDDEN_NAMES = {".ipynb_checkpoints", "__MACOSX", "__pycache__"}
 def find_submissions(target: Path) -> list[Submission]:
     """A notebook, a folder of notebooks, or a folder of student folders."""
     if not target.exists():
-        raise GradeError(f"{target}: no such file or folder")
+        raise GradeError(_("{target}: no such file or folder").format(target=target))
     if target.is_file():
         return [Submission(target.stem, target.stem, str(target))]
     found = []
@@ -34,7 +35,7 @@ def find_submissions(target: Path) -> list[Submission]:
                                and not any(part.startswith(".") for part in p.relative_to(entry).parts))
             if not notebooks:
                 found.append(Submission(entry.name, entry.name, str(entry),
-                                        problem="no notebook (.ipynb) in this folder"))
+                                        problem=_("no notebook (.ipynb) in this folder")))
             for nb in notebooks:
                 key = f"{entry.name}/{nb.relative_to(entry).with_suffix('').as_posix()}"
                 found.append(Submission(entry.name, key, str(nb)))
@@ -42,9 +43,11 @@ def find_submissions(target: Path) -> list[Submission]:
             found.append(Submission(entry.stem, entry.stem, str(entry)))
         else:
             found.append(Submission(entry.stem, entry.name, str(entry),
-                                    problem=f"not a notebook: {entry.name} is no .ipynb file"))
+                                    problem=_("not a notebook: {name} is no .ipynb file").format(
+                                                name=entry.name)))
     if not found:
-        raise GradeError(f"{target}: no notebooks (.ipynb) found in this folder")
+        raise GradeError(_("{target}: no notebooks (.ipynb) found in this folder").format(
+                             target=target))
     return found
 
 
@@ -55,7 +58,8 @@ def grade_shipped(sub: Submission, data: bytes | None, options: Options, release
     if missing:
         result = {"student": sub.student, "key": sub.key, "file": Path(sub.path).name,
                   "notebook": "", "score": 0, "max_score": 0, "exercises": [],
-                  "problem": f"cannot grade on {socket.gethostname()}: {missing}"}
+                  "problem": _("cannot grade on {host}: {missing}").format(
+                                 host=socket.gethostname(), missing=missing)}
     else:
         result = grade_file(sub, options, release, data)
     return {**result, "grader": fingerprints.grader()}
@@ -105,15 +109,17 @@ def grade_batch(target: Path, out: Path, jobs: int = 1, force: bool = False,
         old = None if force or sub.problem else _previous(out, sub, stamp)
         if old is not None:
             results[sub.key] = old
-            echo(f"{sub.key}: {old['score']} / {old['max_score']} (already graded)")
+            echo(_("{key}: {score} / {max_score} (already graded)").format(
+                     key=sub.key, score=old['score'], max_score=old['max_score']))
         else:
             todo.append(sub)
 
     def finish(sub: Submission, result) -> None:
         if isinstance(result, BaseException):
-            result = failed(sub, f"grading failed ({plain.one_line(result, 120)})")
+            result = failed(sub, _("grading failed ({error})").format(error=plain.one_line(result, 120)))
         elif result.get("grader", stamp) != stamp:
-            result = failed(sub, f"graded by another grader ({result['grader']}, here {stamp})")
+            result = failed(sub, _("graded by another grader ({grader}, here {stamp})").format(
+                                     grader=result['grader'], stamp=stamp))
         result["grader"] = stamp
         results[sub.key] = result
         target_json = out / f"{sub.key}.json"

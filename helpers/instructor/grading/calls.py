@@ -5,6 +5,7 @@ import time
 
 from ... import checking, plain
 from .box import Answer
+from ...i18n import _
 
 
 class Budget:
@@ -44,7 +45,8 @@ class LearnerFunction:
 
     def _timed(self, op, name, args, kwargs, **extra) -> Answer:
         if self.budget.left <= 0:
-            self._fail(f"time limit of {self.budget.total:g} s for this exercise exceeded")
+            self._fail(_("time limit of {total:g} s for this exercise exceeded").format(
+                           total=self.budget.total))
         start = time.monotonic()
         try:
             return self.kernel.box.ask(op, name, args, kwargs, timeout=self.budget.left, **extra)
@@ -61,8 +63,9 @@ class LearnerFunction:
                 plain.dumps(value)
             except plain.NotPlain as err:  # a check that is not written for grading yet
                 what = f"argument {position}" if isinstance(position, int) else position
-                self._fail(f"cannot grade yet: the check passes {name} a value that is not "
-                           f"plain: {str(err).replace('the result', what, 1)}")
+                self._fail(_("cannot grade yet: the check passes {name} a value that is not "
+                             "plain: {why}").format(
+                               name=name, why=str(err).replace("the result", what, 1)))
         answer = self._timed(op, name, args, kwargs, module=module, probe=probe)
         if answer.printed and sys.stdout is not sys.__stdout__:
             # A check reads what the function printed by redirecting stdout around the call
@@ -77,10 +80,12 @@ class LearnerFunction:
         if answer.status == "not plain":
             self._fail(answer.message)
         if answer.status == "timeout":
-            self._fail(f"time limit of {self.budget.total:g} s for this exercise exceeded "
-                       f"while {name} was running (an endless loop?)")
+            self._fail(_("time limit of {total:g} s for this exercise exceeded while {name} was "
+                         "running (an endless loop?)").format(total=self.budget.total, name=name))
         if answer.status == "died":
-            self.kernel.note(f"the kernel died while {name} was running; it was restarted")
-            self._fail(f"the kernel died while {name} was running (did it call os._exit, "
-                       "kill its own process or run out of memory?)")
-        self._fail(f"no valid answer came back from {name}: {answer.message}")
+            self.kernel.note(_("the kernel died while {name} was running; it was restarted").format(
+                                 name=name))
+            self._fail(_("the kernel died while {name} was running (did it call os._exit, kill "
+                         "its own process or run out of memory?)").format(name=name))
+        self._fail(_("no valid answer came back from {name}: {message}").format(
+                       name=name, message=answer.message))

@@ -12,20 +12,21 @@ from . import view
 from .batch import grade_batch
 from .gradebook import table
 from .settings import GradeError, Options
+from ...i18n import _
 
 
 class OneLineParser(argparse.ArgumentParser):
     def error(self, message):
-        self.exit(2, f"grade: {message} (see --help)\n")
+        self.exit(2, _("grade: {message} (see --help)\n").format(message=message))
 
 
 def positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+        raise argparse.ArgumentTypeError(_("{text} must be at least 1").format(text=text))
     return value
 
 
@@ -33,9 +34,9 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number of seconds").format(text=text)) from None
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be more than 0 seconds")
+        raise argparse.ArgumentTypeError(_("{text} must be more than 0 seconds").format(text=text))
     return value
 
 
@@ -73,7 +74,7 @@ def main(argv=None) -> int:
         print(f"grade: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("grade: interrupted", file=sys.stderr)
+        print(_("grade: interrupted"), file=sys.stderr)
         return 130
     except Exception as err:  # never a traceback: one line that says what went wrong
         print(f"grade: {type(err).__name__}: {plain.one_line(err)}", file=sys.stderr)
@@ -81,8 +82,8 @@ def main(argv=None) -> int:
     if single:
         print(table(results[0]))
     graded = [r for r in results if not r.get("problem")]
-    print(f"gradebook: {args.out / 'gradebook.csv'} ({len(graded)} graded, "
-          f"{len(results) - len(graded)} with a problem)")
+    print(_("gradebook: {path} ({graded} graded, {problems} with a problem)").format(
+        path=args.out / "gradebook.csv", graded=len(graded), problems=len(results) - len(graded)))
     return 0
 
 

@@ -13,6 +13,7 @@ from .. import nbcells
 from ..course import NOTEBOOKS
 from ...paths import ROOT
 from .settings import GradeError
+from ...i18n import _
 
 MANIFEST = ROOT / "helpers" / "instructor" / "manifest.json"
 
@@ -51,7 +52,7 @@ def identify(nb) -> Course:
     """The course notebook whose graded functions this notebook holds most of."""
     names = {nbcells.graded_name(cell) for cell in nb.cells} - {None}
     if not names:
-        raise GradeError("not a course notebook: it has no '# GRADED FUNCTION:' cell")
+        raise GradeError(_("not a course notebook: it has no '# GRADED FUNCTION:' cell"))
     best, overlap = None, 0
     for item in course().values():
         common = len(names & {e["name"] for e in item.exercises})
@@ -59,5 +60,6 @@ def identify(nb) -> Course:
             best, overlap = item, common
     if best is None:
         shown = ", ".join(sorted(names)[:4])
-        raise GradeError(f"not a course notebook: its graded functions ({shown}) belong to none")
+        raise GradeError(_("not a course notebook: its graded functions ({shown}) belong to none").format(
+                             shown=shown))
     return best

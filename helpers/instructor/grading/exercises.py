@@ -9,6 +9,7 @@ from .calls import Budget, LearnerFunction
 from .course import Course, course
 from .kernel import Kernel
 from .settings import HINT_LIMIT, Options
+from ...i18n import _
 
 
 def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
@@ -28,13 +29,15 @@ def grade_exercises(kernel: Kernel, item: Course, options: Options) -> list:
         name, points = exercise["name"], exercise["points"]
         if not kernel.ready():
             found = checking.Outcome(name, "failed", 0,
-                                     f"the kernel kept dying ({kernel.restarts} restarts)")
+                                     _("the kernel kept dying ({restarts} restarts)").format(
+                                         restarts=kernel.restarts))
         else:
             budget = Budget(options.exercise_timeout)
             has = kernel.box.ask("has", name, timeout=options.exercise_timeout)
             if has.status != "ok":
-                found = checking.Outcome(name, "failed", 0, "the kernel did not answer "
-                                         f"({has.status}) when asked whether {name} is defined")
+                found = checking.Outcome(name, "failed", 0, _("the kernel did not answer ({status}) "
+                                                              "when asked whether {name} is defined").format(
+                                                                status=has.status, name=name))
             else:
                 fn = LearnerFunction(kernel, name, name, budget) if has.value is True else None
                 with checking.session(salt, references):

@@ -3,13 +3,13 @@ import csv
 from pathlib import Path
 
 from .course import course
+from ...i18n import _
 
 
 def summary_line(result: dict) -> str:
     if result.get("problem"):
         return f"{result['key']}: {result['problem']}"
-    return (f"{result['key']}: {result['score']} / {result['max_score']} points "
-            f"({result['notebook']})")
+    return _("{key}: {score} / {max_score} points ({notebook})").format(**result)
 
 
 def write_gradebook(path: Path, results: list) -> None:
@@ -26,8 +26,8 @@ def write_gradebook(path: Path, results: list) -> None:
             continue
         module = modules.get(result["notebook"], "")
         if any(f"{module}.{r['exercise']}" in row for r in result["exercises"]):
-            row["problems"].append(f"{result.get('file', '')}: a second copy of "
-                                   f"{result['notebook']}, not counted")
+            row["problems"].append(_("{file}: a second copy of {notebook}, not counted").format(
+                                       file=result.get("file", ""), notebook=result["notebook"]))
             continue
         for r in result["exercises"]:
             row[f"{module}.{r['exercise']}"] = r["points"]
@@ -44,12 +44,11 @@ def write_gradebook(path: Path, results: list) -> None:
 def table(result: dict) -> str:
     if result.get("problem"):
         return summary_line(result)
-    lines = [f"{result['file']} ({result['notebook']}): {result['score']} / "
-             f"{result['max_score']} points",
-             f"  {'exercise':<28} {'points':>7}  {'passed':<6}  hint"]
+    lines = [_("{file} ({notebook}): {score} / {max_score} points").format(**result),
+             f"  {_('exercise'):<28} {_('points'):>7}  {_('passed'):<6}  {_('hint')}"]
     for r in result["exercises"]:
         lines.append(f"  {r['exercise']:<28} {r['points']:>3}/{r['max_points']:<3}  "
-                     f"{'yes' if r['passed'] else 'no':<6}  {r['hint']}")
+                     f"{_('yes') if r['passed'] else _('no'):<6}  {r['hint']}")
     for note in result.get("notes", []):
-        lines.append(f"  note: {note}")
+        lines.append(_("  note: {note}").format(note=note))
     return "\n".join(lines)

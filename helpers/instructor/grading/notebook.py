@@ -14,6 +14,7 @@ from .kernel import Kernel
 from .processes import become_subreaper
 from .reading import parse_notebook, read_bytes
 from .settings import GradeError, Options
+from ...i18n import _
 
 
 _RELEASE: list = []
@@ -94,5 +95,6 @@ def grade_file(sub: Submission, options: Options, release: str, data: bytes | No
                 "problem": plain.one_line(err)}
     except Exception as err:  # noqa: BLE001 - one submission never stops the batch
         return {**base, "notebook": "", "score": 0, "max_score": 0, "exercises": [],
-                "problem": f"grading failed ({type(err).__name__}: {plain.one_line(err, 160)})"}
+                "problem": _("grading failed ({error}: {message})").format(
+                               error=type(err).__name__, message=plain.one_line(err, 160))}
     return {**base, **result, "file": Path(sub.path).name}
