@@ -66,7 +66,7 @@ run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope tests notebooks --ignore=tests/browser --nbval \
+	$(BIN)/python -m pytest -n 2 --dist loadscope notebooks tests --ignore=tests/browser --nbval \
 		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
 
 # A learner's path in a real browser (tests/browser): Playwright drives the distribution's

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from helpers.instructor import attacks, grade, release
-from helpers.instructor.grading import box as sandbox
+from helpers.instructor.grading import box as sandbox, view
 
 ROOT = Path(__file__).resolve().parent.parent
 NB = "1_rnn_step_by_step.ipynb"
@@ -185,7 +185,10 @@ def keras_loss():
             assert box.ask("call", "seen", (str(visible),)).value is True, visible
         assert box.ask("call", "network").status == "crash"
         assert box.ask("call", "environment").value == []
-        assert set(box.ask("call", "tmp").value) <= {folder.name}  # where the release lies
+        # where the release lies, and the top folder of a venv that itself lies under /tmp
+        under_tmp = {Path(p).relative_to("/tmp").parts[0] for p in view.python_paths()
+                     if Path(p).is_relative_to("/tmp")}
+        assert set(box.ask("call", "tmp").value) <= {folder.name} | under_tmp
         if box.groups:
             assert all(g.name in box.ask("call", "groups").value for g in box.groups)
         loss = box.ask("call", "keras_loss", timeout=120)
