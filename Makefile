@@ -13,13 +13,14 @@ SCHEDULER ?=
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: help install lab run test test-browser export check-export release grade execute bench upgrade clean \
+.PHONY: help install lab run test test-float-path test-browser export check-export release grade execute bench upgrade clean \
 	translate translations check-translations
 
 help:
 	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
 	@echo "make run      execute every notebook headless into build/ (build/jazz: MIDI and WAV; build/figures)"
 	@echo "make test     unit tests + nbval replay of every notebook"
+	@echo "make test-float-path   notebook 2 replayed on the other float path (oneDNN on/off)"
 	@echo "make test-browser   a learner's path in JupyterLab, in headless Chromium (Playwright)"
 	@echo "make release  write the learner version into dist/ (RNNLAB_LANG=zh_CN: the Chinese edition)"
 	@echo "make translations   add new English text to the catalogues in locale/, mark old text obsolete"
@@ -66,8 +67,14 @@ run: $(STAMP)
 	$(BIN)/python -m helpers.instructor.execute --all --out build/notebooks
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope notebooks tests --ignore=tests/browser --nbval \
+	$(BIN)/python -m pytest -n 2 --dist loadscope notebooks tests --ignore=tests/browser --ignore=tests/float_paths --nbval \
 		--nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
+
+# Notebook 2 (Keras throughout) replayed on the float path this machine's TensorFlow does not
+# take by default (oneDNN on or off): CI on either kind of CPU covers both. `make test` checks
+# the generated files' freshness on every path already.
+test-float-path: $(TEST_STAMP)
+	$(BIN)/python -m pytest tests/float_paths
 
 # A learner's path in a real browser (tests/browser): Playwright drives the distribution's
 # Chromium (Playwright's own browser download is not used). As root, Chromium is installed

@@ -22,6 +22,7 @@ of the notebook. It realises values back into notes (``decode``), which is the i
 """
 from __future__ import annotations
 
+import functools
 import re
 import wave
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class Chord:
         return "other"
 
 
+@functools.lru_cache(maxsize=4096)   # a Chord is frozen: one parse per symbol serves every call
 def parse_chord(symbol: str) -> Chord:
     """Parse a chord symbol such as ``Bb7``, ``G-7``, ``Ebj7``, ``C-7b5``, ``F7/A``.
 

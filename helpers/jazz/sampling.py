@@ -194,7 +194,8 @@ def lstm_step(z, c_prev):
     """The one numpy LSTM update of notebook 2: from the pre-activations
     ``z = xt Wx + a_prev Wa + b`` (the four gates side by side in Keras' order i, f, c, o;
     shape (..., 4 n_a)) and ``c_prev`` (..., n_a), return ``(a_next, c_next)``."""
-    i, f, g, o = np.split(z, 4, axis=-1)
+    n_a = z.shape[-1] // 4
+    i, f, g, o = z[..., :n_a], z[..., n_a:2 * n_a], z[..., 2 * n_a:3 * n_a], z[..., 3 * n_a:]
     c_next = _sigmoid(f) * c_prev + _sigmoid(i) * np.tanh(g)
     return _sigmoid(o) * np.tanh(c_next), c_next
 

@@ -1,4 +1,5 @@
-"""`make test` replays notebook 2 on the float path this machine does not take by default.
+"""`make test-float-path` (which `.ci/run` calls after `make test`) replays notebook 2 on the
+float path this machine does not take by default.
 
 TensorFlow turns its oneDNN kernels on by default on some CPUs (those with AVX-512) and off on
 others, and the two round float32 results differently. The main replay runs on this machine's
@@ -11,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/2_jazz_improvisation.ipynb"
 
 
