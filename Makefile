@@ -17,20 +17,7 @@ export PYTHONHASHSEED := 0
 	translate translations check-translations
 
 help:
-	@echo "make lab      install, write workspace/ (learner notebooks) if missing, start JupyterLab"
-	@echo "make run      execute every notebook headless into build/ (build/jazz: MIDI and WAV; build/figures)"
-	@echo "make test     unit tests + nbval replay of every notebook"
-	@echo "make test-float-path   notebook 2 replayed on the other float path (oneDNN on/off)"
-	@echo "make test-browser   a learner's path in JupyterLab, in headless Chromium (Playwright)"
-	@echo "make release  write the learner version into dist/ (RNNLAB_LANG=zh_CN: the Chinese edition)"
-	@echo "make translations   add new English text to the catalogues in locale/, mark old text obsolete"
-	@echo "make translate      regenerate the Chinese notebooks notebooks/zh_CN/ (translate, then run)"
-	@echo "make check-translations   list untranslated or stale catalogue entries and stale zh_CN notebooks"
-	@echo "make grade NB=path [JOBS=2 | SCHEDULER=tcp://host:8786]  grade a notebook, a folder of them, or of student folders"
-	@echo "make export   regenerate helpers/instructor/graded/ from the notebooks' graded cells"
-	@echo "make execute NB=notebooks/X.ipynb   re-run a notebook in place (refresh outputs)"
-	@echo "make bench    run the benchmark scripts"
-	@echo "make upgrade  re-resolve the newest versions, re-run every notebook, update the lock files"
+	@$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m helpers.instructor.make_help
 
 # Installs exactly the versions in the lock files (written by a resolver, with hashes): the
 # versions that produced the notebooks' stored outputs. `make upgrade` moves them forward.

@@ -1,4 +1,5 @@
 """What the README promises of each command holds: the targets exist and do what it says."""
+import os
 import re
 import subprocess
 import sys
@@ -57,9 +58,31 @@ def test_make_run_writes_executed_notebooks_and_their_figures(tmp_path):
     assert figures[0].read_bytes().startswith(b"\x89PNG")
 
 
-def test_ci_runs_the_browser_test_after_make_test():
-    """The browser test (tests/browser) is `make test-browser`, which CI runs after `make test`."""
+def test_ci_runs_the_float_path_and_browser_tests_after_make_test():
+    """The other float path's replay (tests/float_paths) and the browser test (tests/browser) are
+    `make test-float-path` and `make test-browser`, which CI runs after `make test`."""
     lines = [line.strip() for line in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()]
-    assert lines.index("make test-browser") == lines.index("make test") + 1
+    assert lines.index("make test") < lines.index("make test-float-path") < lines.index("make test-browser")
     assert "pytest tests/browser" in make_dry_run("test-browser")
+    assert "pytest tests/float_paths" in make_dry_run("test-float-path")
     assert "--ignore=tests/browser" in make_dry_run("test")
+    assert "--ignore=tests/float_paths" in make_dry_run("test")
+
+
+def make_help(lang: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env["RNNLAB_LANG"] = lang
+    run = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_make_help_names_every_target_in_the_chosen_language():
+    targets = set(re.findall(r"^(\w[\w-]*):", (ROOT / "Makefile").read_text(), re.M))
+    english, chinese = make_help("en"), make_help("zh_CN")
+    for text in (english, chinese):
+        shown = set(re.findall(r"^make ([\w-]+)", text, re.M))
+        assert shown and shown <= targets and {"lab", "test", "release", "grade"} <= shown
+    assert "start JupyterLab" in english and not re.search(r"[\u4e00-\u9fff]", english)
+    assert "启动 JupyterLab" in chinese and "start JupyterLab" not in chinese
