@@ -9,7 +9,7 @@ reader sees, its ``msgctxt`` the cell's id (nbformat 4.5) and its ``msgid`` the 
   ``#`` signs and one space; machine markers (``GRADED FUNCTION``, ``EXPORT``, ``BEGIN`` /
   ``END SOLUTION``, ``NBVAL_...``) are never translated;
 - printed prose in a code cell: a string literal (plain or f-string) passed straight to
-  ``print(...)`` that holds at least two words outside its ``{...}`` fields; the ``msgid`` is the literal exactly as
+  ``print(...)`` that holds a word of three letters or more, or two words, outside its ``{...}`` fields; the ``msgid`` is the literal exactly as
   written, quotes and prefix included, and its translation must be a literal of the same kind
   with the same ``{...}`` fields.
 
@@ -40,7 +40,7 @@ from .course import NOTEBOOKS
 LOCALE = ROOT / "locale"
 LANGUAGES = ("zh_CN",)
 MARKERS = re.compile(r"^(GRADED FUNCTION:|EXPORT\b|BEGIN SOLUTION|END SOLUTION|NBVAL_|noqa|type:)")
-WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
+WORDS = re.compile(r"[A-Za-z]{3,}|[A-Za-z]{2,}\W+[A-Za-z]{2,}")   # outside the {...} fields
 
 
 class Entry(NamedTuple):
@@ -174,8 +174,12 @@ def update(stem: str, lang: str, notebook: Path | None = None,
     wanted = notebook_entries(notebook or english_path(stem))
     keys = {(e.cell_id, e.msgid) for e in wanted}
     have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    retired = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
     added = 0
     for e in wanted:
+        if (e.cell_id, e.msgid) in retired and (e.cell_id, e.msgid) not in have:
+            retired[e.cell_id, e.msgid].obsolete = False     # the text is back: so is its translation
+            have[e.cell_id, e.msgid] = retired[e.cell_id, e.msgid]
         if (e.cell_id, e.msgid) not in have:
             entry = polib.POEntry(msgctxt=e.cell_id, msgid=e.msgid, msgstr="", comment=e.kind)
             po.append(entry)

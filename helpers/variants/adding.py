@@ -133,9 +133,9 @@ def solved_table(results: dict):
     for length, group in table.groupby("length", sort=True):
         row = {"T_x": length}
         for r in group.itertuples():
-            row[r.model] = f"{r.solved} of {r.seeds} [{r.solved_low:.2f}, {r.solved_high:.2f}]"
+            row[r.model] = solved_interval(r.solved, r.seeds)
         rows.append(row)
-    return pd.DataFrame(rows).fillna("not run")
+    return pd.DataFrame(rows).fillna(_("not run"))
 
 
 # ---------------------------------------------------------------- leaving the plateau
@@ -333,4 +333,4 @@ def plot_seed_scores(results: dict, models=None, ax=None):
 def solved_interval(k: int, n: int) -> str:
     """"k of n [low, high]" with the exact 95 % interval."""
     low, high = binomial_interval(k, n)
-    return f"{k} of {n} [{low:.2f}, {high:.2f}]"
+    return _("{k} of {n} [{low:.2f}, {high:.2f}]").format(k=k, n=n, low=low, high=high)

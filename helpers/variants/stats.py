@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from ..i18n import _
+
 
 def _hypergeometric(k: int, n1: int, n2: int, total_k: int) -> float:
     """P(k successes in group 1 | n1, n2 runs and total_k successes in all)."""
@@ -157,4 +159,6 @@ def welch_interval(a, b, level: float = 0.95) -> tuple[float, float]:
 def describe_p(p: float, alpha: float = 0.05) -> str:
     """``"p = 0.048, significant at 0.05"`` or ``"p = 0.44, not significant"``."""
     shown = f"p = {p:.3f}" if p >= 0.001 else "p < 0.001"
-    return f"{shown}, significant at {alpha}" if p < alpha else f"{shown}, not significant"
+    if p < alpha:
+        return _("{shown}, significant at {alpha}").format(shown=shown, alpha=alpha)
+    return _("{shown}, not significant").format(shown=shown)
