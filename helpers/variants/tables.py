@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import METRICS, config_from_dict
-from ..i18n import _, gettext
+from ..i18n import N_, _, gettext
 from .stats import binomial_interval, permutation_test, welch_interval
 
 COLOURS = {"SimpleRNN": "tab:red", "GRU": "tab:blue", "LSTM": "tab:green",
@@ -67,11 +67,28 @@ def summary(results: dict, task: str):
     return table.reset_index(drop=True)
 
 
+# The column headers of the study's printed tables, for the catalogue (``shown`` translates them)
+HEADERS = (N_("model"), N_("units"), N_("recurrent params"), N_("model params"), N_("hit max"),
+           N_("test NLL (nats per value)"), N_("test accuracy"), N_("test normalised MSE"),
+           N_("epochs"), N_("solved"), N_("length"), N_("bench"), N_("rounds"),
+           N_("s per 1000 sequences: median [min, max]"),
+           N_("÷ SimpleRNN, same round: median [min, max]"), N_("slower in"), N_("sign test"),
+           N_("seeds"), N_("before training"), N_("median over epochs"), N_("kept weights"),
+           N_("left the plateau at epoch (one entry per seed)"), N_("left"),
+           N_("still on it when stopped"))
+
+
+def shown(frame) -> str:
+    """A table of the study as text, its column headers in the course's language."""
+    return frame.rename(columns=lambda c: gettext(c) if isinstance(c, str) else c).to_string(index=False)
+
+
 def format_summary(table, task: str, digits: int = 3):
     """``summary`` written for display: ``mean ± std``, "k of n" with its interval, epochs."""
     out = table.copy()
     if task == "adding":
-        out["solved"] = [f"{k} of {n}  [{lo:.2f}, {hi:.2f}]" for k, n, lo, hi in
+        out["solved"] = [_("{k} of {n}  [{low:.2f}, {high:.2f}]").format(k=k, n=n, low=lo, high=hi)
+                         for k, n, lo, hi in
                          zip(out["solved"], out["seeds"], out["solved_low"], out["solved_high"])]
     out[METRICS[task][0]] = [f"{m:.{digits}f} ± {s:.{digits}f}"
                              for m, s in zip(out["mean"], out["std"])]

@@ -11,6 +11,8 @@ import time
 
 import numpy as np
 
+from ..i18n import _
+
 from . import jazz as jazz_task
 from . import models as V
 from .config import StudyConfig, TimingConfig
@@ -114,7 +116,7 @@ def format_table(table):
     out["÷ SimpleRNN, same round: median [min, max]"] = [
         f"{m:.2f} [{lo:.2f}, {hi:.2f}]" for m, lo, hi in
         zip(table["ratio"], table["ratio_min"], table["ratio_max"])]
-    out["slower in"] = [f"{k} of {n}" if model != "SimpleRNN" else "" for k, n, model in
+    out["slower in"] = [_("{k} of {n}").format(k=k, n=n) if model != "SimpleRNN" else "" for k, n, model in
                         zip(table["slower_rounds"], table["rounds"], table["model"])]
     out["sign test"] = [f"p = {p:.3f}" if model != "SimpleRNN" else "" for p, model in
                         zip(table["sign_p"], table["model"])]
