@@ -282,11 +282,18 @@ class Progression:
         """Length of one chorus in steps."""
         return len(self.bars) * STEPS_PER_BAR
 
+    @functools.cached_property
+    def track(self):
+        """The tune's chords as a :class:`helpers.jazz.context.ChordTrack`, repeating chorus
+        after chorus (made once per progression)."""
+        from .context import ChordTrack   # context builds on this module
+
+        return ChordTrack.from_progression(self)
+
     def chord_at(self, step: int) -> Chord:
-        """The chord sounding at ``step`` (the progression repeats chorus after chorus)."""
-        bar = self.bars[(int(step) // STEPS_PER_BAR) % len(self.bars)]
-        within = int(step) % STEPS_PER_BAR
-        return bar[within * len(bar) // STEPS_PER_BAR]
+        """The chord sounding at ``step`` (the progression repeats chorus after chorus):
+        ``self.track.chord_at(step)``, the one "chord at step" of ``helpers.jazz``."""
+        return self.track.chord_at(step)
 
     def changes(self, choruses: int = 1):
         """``(start_step, duration_steps, chord)`` for every chord, chorus after chorus."""
