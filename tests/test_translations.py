@@ -54,6 +54,12 @@ def test_a_changed_english_cell_makes_its_entry_stale_then_obsolete(small):
     found = tr.problems(STEM, "zh_CN", notebook=notebook, catalogue=catalogue)
     assert [line.split(":")[1:3] for line in found] == [
         [f" cell {cell.id}", " untranslated markdown"], [f" cell {cell.id}", " obsolete entry (its English changed or its cell is gone)"]]
+    import polib
+    po = polib.pofile(str(catalogue))
+    next(e for e in po if e.msgctxt == cell.id and not e.obsolete).msgstr = "又多了一句。"
+    po.save(str(catalogue))
+    assert tr.update(STEM, "zh_CN", notebook=notebook, catalogue=catalogue, purge=True) == (0, 0)
+    assert tr.problems(STEM, "zh_CN", notebook=notebook, catalogue=catalogue) == []
 
 
 def test_untranslated_and_fuzzy_entries_are_named(small):

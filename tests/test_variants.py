@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.instructor.graded.variants import adding_problem
+from helpers.jazz.sequences import next_value_windows
 from helpers.variants import models as V
 
 
@@ -81,21 +82,21 @@ def test_normalised_mse():
         V.normalised_mse(y, y[:3])
 
 
-def test_windows_by_hand():
-    X, Y, W = V.windows([np.array([1, 2, 3, 4, 5]), np.array([6, 7, 8, 9])], T_x=2, stride=2)
+def test_next_value_windows_by_hand():
+    X, Y, W = next_value_windows([np.array([1, 2, 3, 4, 5]), np.array([6, 7, 8, 9])], T_x=2, stride=2)
     np.testing.assert_array_equal(X, [[1, 2], [3, 4], [6, 7], [8, 9]])
     np.testing.assert_array_equal(Y, [[2, 3], [4, 5], [7, 8], [9, 0]])
     np.testing.assert_array_equal(W, [[1, 1], [1, 1], [1, 1], [1, 0]])
     assert X.dtype == np.int32 and W.dtype == np.float32
 
 
-def test_windows_with_stride_T_x_score_each_value_once():
+def test_next_value_windows_with_stride_T_x_score_each_value_once():
     rng = np.random.default_rng(0)
     seqs = [rng.integers(1, 9, size=n) for n in (2, 17, 32, 33, 100)]
-    X, Y, W = V.windows(seqs, T_x=16, stride=16)
+    X, Y, W = next_value_windows(seqs, T_x=16, stride=16)
     assert W.sum() == sum(len(s) - 1 for s in seqs)
     np.testing.assert_array_equal(np.sort(Y[W > 0]), np.sort(np.concatenate([s[1:] for s in seqs])))
-    _, _, W8 = V.windows(seqs, T_x=16, stride=8)  # overlapping windows score values twice
+    _, _, W8 = next_value_windows(seqs, T_x=16, stride=8)  # overlapping windows score values twice
     assert W8.sum() > W.sum()
 
 

@@ -18,6 +18,7 @@ changing a cell leaves its old entry unmatched: ``update`` marks it obsolete and
 text untranslated, and the catalogue test fails until a translator catches up.
 
     python -m helpers.instructor.translations --update    # add new text, mark old text obsolete
+    python -m helpers.instructor.translations --update --purge   # and drop obsolete entries
     python -m helpers.instructor.translations --check     # list what is untranslated or stale
 
 :func:`problems` compares a catalogue with the text extracted afresh from its notebook: an
@@ -160,10 +161,11 @@ def problems(stem: str, lang: str, notebook: Path | None = None,
 
 
 def update(stem: str, lang: str, notebook: Path | None = None,
-           catalogue: Path | None = None) -> tuple[int, int]:
+           catalogue: Path | None = None, purge: bool = False) -> tuple[int, int]:
     """Bring ``stem``'s catalogue for ``lang`` up to the English notebook: new text is added
     untranslated, text no longer there is marked obsolete (dropped if it was never translated).
-    Returns (added, obsoleted)."""
+    With ``purge``, obsolete entries already in the catalogue are dropped (once the new text
+    is translated, the old translation has served). Returns (added, obsoleted)."""
     import polib
 
     path = catalogue or catalogue_path(stem, lang)
@@ -173,6 +175,9 @@ def update(stem: str, lang: str, notebook: Path | None = None,
                    "Content-Transfer-Encoding": "8bit"}
     wanted = notebook_entries(notebook or english_path(stem))
     keys = {(e.cell_id, e.msgid) for e in wanted}
+    if purge:
+        for entry in [e for e in po if e.obsolete and (e.msgctxt, e.msgid) not in keys]:
+            po.remove(entry)
     have = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     retired = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
     added = 0
@@ -204,6 +209,7 @@ def main(argv=None) -> int:
     parser.add_argument("--update", action="store_true", help="update every catalogue")
     parser.add_argument("--check", action="store_true",
                         help="list untranslated, fuzzy and stale entries (exit 1 if any)")
+    parser.add_argument("--purge", action="store_true", help="with --update: drop obsolete entries")
     args = parser.parse_args(argv)
     if args.check:
         found = [line for lang in LANGUAGES for nb in NOTEBOOKS
@@ -214,7 +220,7 @@ def main(argv=None) -> int:
         for lang in LANGUAGES:
             for nb in NOTEBOOKS:
                 stem = Path(nb.file).stem
-                added, obsoleted = update(stem, lang)
+                added, obsoleted = update(stem, lang, purge=args.purge)
                 print(f"{catalogue_path(stem, lang).relative_to(ROOT)}: {added} new, "
                       f"{obsoleted} obsolete")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..jazz.sequences import next_value_windows
 from . import models as V
 from .config import JazzConfig
 
@@ -30,7 +31,7 @@ def run(cfg: JazzConfig, variant: V.Variant) -> dict:
     dims = {"n_values": n_values, "n_e": cfg.n_e}
     n_a = V.units_for_budget("jazz", variant.cell, cfg.budget, **dims)
     model = V.build_model("jazz", variant, n_a, **dims)
-    X, Y, W = V.windows(splits["train"], cfg.T_x, cfg.stride)
+    X, Y, W = next_value_windows(splits["train"], cfg.T_x, cfg.stride)
     curve = V.train(model, X, Y, lambda mdl: V.jazz_nll(mdl, splits["validation"]),
                     loss="sparse_categorical_crossentropy", sample_weight=W,
                     max_epochs=cfg.max_epochs, patience=cfg.patience, batch_size=cfg.batch_size,

@@ -120,15 +120,6 @@ def normalised_mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 # ---------------------------------------------------------------- task (b): jazz values
 
-def windows(sequences: list[np.ndarray], T_x: int, stride: int):
-    """Next-value training windows of value ids, cut by ``helpers.jazz.sequences``:
-    X (m, T_x) int32 inputs, Y (m, T_x) int32 targets, W (m, T_x) float32 (1 = real target,
-    0 = padding at the end of a solo)."""
-    from ..jazz.sequences import next_value_windows
-
-    return next_value_windows(sequences, T_x, stride)
-
-
 def jazz_nll(model, sequences: list[np.ndarray]) -> float:
     """The jazz score of notebook 2, by the same function and in the same mode:
     ``helpers.jazz.sequences.sequence_nll(..., mode="whole")``, the mean negative

@@ -14,6 +14,7 @@ import numpy as np
 from ..i18n import _
 
 from . import jazz as jazz_task
+from ..jazz.sequences import next_value_windows
 from . import models as V
 from .config import StudyConfig, TimingConfig
 
@@ -42,7 +43,7 @@ def run(cfg: TimingConfig, config: StudyConfig, adding_problem) -> list[dict]:
         models[name] = model
     benches[f"adding, T_x = {cfg.adding_length}"] = (models, x, y, None, config.adding.batch_size)
     splits, n_values = jazz_task.data(config.jazz.max_solos)
-    X, Y, W = V.windows(splits["train"], config.jazz.T_x, config.jazz.stride)
+    X, Y, W = next_value_windows(splits["train"], config.jazz.T_x, config.jazz.stride)
     X, Y, W = X[:cfg.jazz_windows], Y[:cfg.jazz_windows], W[:cfg.jazz_windows]
     dims = {"n_values": n_values, "n_e": config.jazz.n_e}
     models = {}
