@@ -271,7 +271,6 @@ def test_real_timing_depends_on_the_tempo():
         measures.real_short_ioi_share(meta, 500, window=5)
 
 
-
 def test_taught_short_share_reads_each_solo_as_it_is():
     """A model that gives every value the same probability puts on short values exactly
     their share of the vocabulary; the padding of shorter solos changes nothing."""
@@ -286,7 +285,7 @@ def test_taught_short_share_reads_each_solo_as_it_is():
     got = measures.taught_short_share(uniform, seqs, contexts, steps_of)
     assert got["expected"] == pytest.approx(np.mean(steps_of <= measures.SHORT), rel=1e-5)
     assert got["values"] == sum(len(s) - 1 for s in seqs)
-    assert got["actual"] == pytest.approx(np.mean(np.concatenate([steps_of[s[1:]] <= 2 for s in seqs])))
+    assert got["actual"] == pytest.approx(np.mean(np.concatenate([steps_of[s[1:]] <= measures.SHORT for s in seqs])))
     with pytest.raises(ValueError, match="one row per value"):
         measures.taught_short_share(uniform, seqs, contexts[:2], steps_of)
 

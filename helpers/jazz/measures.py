@@ -176,7 +176,6 @@ def real_short_ioi_share(meta, tempo: float, window: float = 30.0) -> dict:
             "low": float(np.quantile(shares, 0.05)), "high": float(np.quantile(shares, 0.95))}
 
 
-
 def taught_short_share(model, sequences, contexts, steps_of, batch_size: int = 16) -> dict:
     """Teacher forcing: the conditioned ``model`` reads real solos value by value, as in
     training (its own samples never enter). ``{"expected", "actual", "values"}``: the mean
@@ -184,21 +183,23 @@ def taught_short_share(model, sequences, contexts, steps_of, batch_size: int = 1
     steps), beside the share of such values in the solos, over ``values`` predictions.
 
     sequences: id arrays; contexts: one ``(len(seq), N_CONTEXT)`` array each (as
-    :func:`helpers.jazz.data.load_contexts`); steps_of: ``(n_values,)`` steps per value."""
+    :func:`helpers.jazz.data.load_contexts`); steps_of: ``(n_values,)`` steps per value.
+    Each solo is one row, padded at the end as :func:`helpers.jazz.sequences.sequence_nll`
+    pads them in its whole mode."""
+    from .sequences import next_value_windows, windows
+
     sequences = [np.asarray(s) for s in sequences]
     if not sequences or any(s.ndim != 1 or len(s) < 2 for s in sequences):
         raise ValueError("taught_short_share needs at least one solo of 2 or more values")
     if [len(c) for c in contexts] != [len(s) for s in sequences]:
         raise ValueError("contexts must have one row per value of each solo")
     short = np.asarray(steps_of) <= SHORT
-    longest = max(len(s) for s in sequences) - 1
-    X = np.zeros((len(sequences), longest), np.int32)
-    C = np.zeros((len(sequences), longest, np.asarray(contexts[0]).shape[1]), np.float32)
-    for i, (s, c) in enumerate(zip(sequences, contexts)):   # padded at the end: a causal model ignores it
-        X[i, :len(s) - 1], C[i, :len(s) - 1] = s[:-1], np.asarray(c)[:-1]
+    T = max(len(s) for s in sequences) - 1
+    X, Y, W = next_value_windows(sequences, T, T)
+    C = windows([np.asarray(c, np.float32) for c in contexts], T, T, pad=True)[:, :-1]
     probs = model.predict([X, C], batch_size=batch_size, verbose=0)
-    expected = np.concatenate([probs[i, :len(s) - 1][:, short].sum(1) for i, s in enumerate(sequences)])
-    actual = np.concatenate([short[s[1:]] for s in sequences])
+    real = W > 0
+    expected, actual = probs[..., short].sum(-1)[real], short[Y[real]]
     return {"expected": float(expected.mean()), "actual": float(actual.mean()), "values": int(actual.size)}
 
 
