@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from helpers.jazz import data as jazz_data
-from helpers.jazz.context import (N_CONTEXT, PARTS, SLICES, ChordTrack, chord_tones, context_at,
-                                  describe, event_contexts, tempo_band)
+from helpers.jazz.context import (N_CONTEXT, PACE_SCALE, PARTS, SLICES, ChordTrack, chord_tones, context_at,
+                                  describe, event_contexts, solo_pace, tempo_band)
 from helpers.jazz.music import BLUES_IN_BB, parse_chord, parse_progression
 
 
@@ -14,7 +14,7 @@ def blues():
 
 
 def test_layout():
-    assert N_CONTEXT == sum(size for _, size in PARTS) == 104
+    assert N_CONTEXT == sum(size for _, size in PARTS) == 105
     assert chord_tones(parse_chord("G7")).nonzero()[0].tolist() == [0, 4, 7, 10]
     assert chord_tones(parse_chord("C-7b5")).nonzero()[0].tolist() == [0, 3, 6, 10]
 
@@ -28,25 +28,25 @@ def test_blues_track_merges_repeated_bars_and_wraps(blues):
 
 
 def test_context_parts_on_the_blues(blues):
-    c = describe(context_at(blues, 36, 30, tempo=160))               # bar 1, beat 4: Bb7, Eb7 in a beat
+    c = describe(context_at(blues, 36, 30, tempo=160, pace=1.5))               # bar 1, beat 4: Bb7, Eb7 in a beat
     assert c == {"chord": [0, 4, 7, 10], "next_chord": [0, 4, 7, 10], "next_root": 5,
                  "until_change": 12, "beat": 3, "in_beat": 0, "changed": 0, "tempo": 1,
-                 "bpm": 160.0, "last_pc": None, "height": None}
-    c = describe(context_at(blues, 48 + 6, 40, tempo=160))            # an eighth into bar 2, from Bb7
+                 "bpm": 160.0, "pace": 1.5, "last_pc": None, "height": None}
+    c = describe(context_at(blues, 48 + 6, 40, tempo=160, pace=1.5))            # an eighth into bar 2, from Bb7
     assert c["changed"] == 1 + 5 and c["in_beat"] == 6 and c["beat"] == 0
-    c = describe(context_at(blues, 100, tempo=250))                   # a change 92 steps away: "far"
+    c = describe(context_at(blues, 100, tempo=250, pace=1.5))                   # a change 92 steps away: "far"
     assert c["until_change"] is None and c["changed"] == 0 and c["tempo"] == 3
-    vec = context_at(blues, 7, tempo=80)
+    vec = context_at(blues, 7, tempo=80, pace=1.5)
     assert vec.shape == (N_CONTEXT,) and vec.dtype == np.float32
     for name, size in PARTS:                               # one-hot parts have exactly one 1
-        if name not in ("chord", "next_chord", "last_pc", "height", "bpm"):
+        if name not in ("chord", "next_chord", "last_pc", "height", "bpm", "pace"):
             assert vec[SLICES[name]].sum() == 1, name
 
 
 def test_a_vamp_has_no_next_chord():
     vamp = ChordTrack.from_progression(parse_progression("D-7 | D-7"))
     assert vamp.next_change(10) == (None, None)
-    c = describe(context_at(vamp, 10, 4, tempo=200))
+    c = describe(context_at(vamp, 10, 4, tempo=200, pace=1.5))
     assert c["next_chord"] == [] and c["next_root"] is None and c["until_change"] is None
 
 
@@ -65,7 +65,9 @@ def test_event_contexts_are_those_of_the_next_event(blues):
     onsets, durations = np.array([0, 12, 30]), np.array([12, 18, 6])
     ctx = event_contexts(blues, onsets, durations, tempo=140, pitches=[70, -1, 74])
     assert ctx.shape == (3, N_CONTEXT)
-    assert np.array_equal(ctx[1], context_at(blues, 30, 12, tempo=140, pitch=70, centre=72))
+    # 2 notes in 36 steps (3 beats): a pace of 2/3 note per beat, the same on every row
+    assert np.allclose(ctx[:, SLICES["pace"]] * PACE_SCALE, 2 / 3)
+    assert np.allclose(ctx[1], context_at(blues, 30, 12, tempo=140, pace=2 / 3, pitch=70, centre=72), rtol=1e-6, atol=0)
     assert describe(ctx[1])["last_pc"] == 0 and describe(ctx[1])["height"] == 2   # Bb over Bb7, 2 below
     assert describe(ctx[2])["height"] == 2 and describe(ctx[0])["last_pc"] == 0
 
@@ -109,8 +111,17 @@ def test_dataset_contexts_carry_each_solos_tempo_band():
 
 
 def test_the_last_note_and_its_height(blues):
-    c = describe(context_at(blues, 48, 40, tempo=160, pitch=67, centre=65))   # G over Eb7: the 3rd
+    c = describe(context_at(blues, 48, 40, tempo=160, pace=1.5, pitch=67, centre=65))   # G over Eb7: the 3rd
     assert c["last_pc"] == 4 and c["height"] == 2
-    assert describe(context_at(blues, 48, 40, tempo=160, pitch=56, centre=65))["height"] == 0
-    assert describe(context_at(blues, 48, 40, tempo=160, pitch=75, centre=65))["height"] == 4
-    assert describe(context_at(blues, 48, 40, tempo=160, pitch=61, centre=65))["height"] == 1
+    assert describe(context_at(blues, 48, 40, tempo=160, pace=1.5, pitch=56, centre=65))["height"] == 0
+    assert describe(context_at(blues, 48, 40, tempo=160, pace=1.5, pitch=75, centre=65))["height"] == 4
+    assert describe(context_at(blues, 48, 40, tempo=160, pace=1.5, pitch=61, centre=65))["height"] == 1
+
+
+def test_solo_pace_counts_notes_per_beat():
+    assert solo_pace([6, 6, 12], [60, 62, -1]) == 1.0          # 2 notes in 2 beats
+    assert solo_pace([3] * 8, [60] * 8) == 4.0                  # sixteenths
+    with pytest.raises(ValueError, match="one pitch per duration"):
+        solo_pace([6, 6], [60])
+    with pytest.raises(ValueError, match="pace must be"):
+        context_at(ChordTrack.from_progression(parse_progression("C7 | F7")), 0, tempo=120, pace=-1)

@@ -156,3 +156,16 @@ def test_build_quantise_on_a_small_solo(build):
     assert list(solo.pitches[:3]) == [60, 62, 64] and solo.pitches[3] == 88
     assert -1 in solo.pitches                           # the short note before the bar line
     assert solo.onsets[-1] == 96                        # the last note lands on its bar exactly
+
+
+def test_typical_pace_is_the_median_of_the_training_solos_near_the_tempo():
+    """Notes per beat counted from the stored solos, not read back from the contexts."""
+    meta = jazz_data.load_meta().set_index("melid")
+    for tempo in (72, 250):
+        solos = [jazz_data.load_solo(m) for m in jazz_data.split_melids("train")
+                 if abs(float(meta.loc[m, "avgtempo"]) - tempo) <= 30]
+        paces = [s.notes.sum() / (s.durations.sum() / 12) for s in solos]
+        assert jazz_data.typical_pace(tempo) == pytest.approx(np.median(paces), rel=1e-5)
+    assert jazz_data.typical_pace(72) > 1.5 * jazz_data.typical_pace(250)   # ballads are busier
+    with pytest.raises(ValueError, match="no training solo within 5 bpm of 500"):
+        jazz_data.typical_pace(500, window=5)

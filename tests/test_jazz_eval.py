@@ -271,36 +271,6 @@ def test_real_timing_depends_on_the_tempo():
         measures.real_short_ioi_share(meta, 500, window=5)
 
 
-def test_taught_short_share_reads_each_solo_as_it_is():
-    """A model that gives every value the same probability puts on short values exactly
-    their share of the vocabulary; the padding of shorter solos changes nothing."""
-    import keras
-    from helpers.jazz.context import N_CONTEXT
-    n_values = jazz_data.vocab_size()
-    ids, ctx = keras.Input((None,), dtype="int32"), keras.Input((None, N_CONTEXT))
-    flat = keras.layers.Dense(n_values, kernel_initializer="zeros", activation="softmax")(ctx)
-    uniform = keras.Model([ids, ctx], flat)
-    seqs, contexts = jazz_data.load_sequences("validation")[:3], jazz_data.load_contexts("validation")[:3]
-    steps_of = jazz_data.value_steps()
-    got = measures.taught_short_share(uniform, seqs, contexts, steps_of)
-    assert got["expected"] == pytest.approx(np.mean(steps_of <= measures.SHORT), rel=1e-5)
-    assert got["values"] == sum(len(s) - 1 for s in seqs)
-    assert got["actual"] == pytest.approx(np.mean(np.concatenate([steps_of[s[1:]] <= measures.SHORT for s in seqs])))
-    with pytest.raises(ValueError, match="one row per value"):
-        measures.taught_short_share(uniform, seqs, contexts[:2], steps_of)
-
-
-def test_taught_short_share_of_the_shipped_model_is_padding_free():
-    from helpers.jazz.model import load_conditioned
-    model = load_conditioned(jazz_data.vocab_size())
-    seqs, contexts = jazz_data.load_sequences("validation")[:3], jazz_data.load_contexts("validation")[:3]
-    steps_of = jazz_data.value_steps()
-    together = measures.taught_short_share(model, seqs, contexts, steps_of)
-    alone = [measures.taught_short_share(model, [s], [c], steps_of) for s, c in zip(seqs, contexts)]
-    weighted = sum(a["expected"] * a["values"] for a in alone) / together["values"]
-    assert together["expected"] == pytest.approx(weighted, abs=1e-4)   # float32 sums
-
-
 def test_phrase_measures():
     steps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 62, 64, 65, 67, 65, 64, 62]), [])
     leaps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 72, 60, 72, 60, 72, 60, 72]), [])

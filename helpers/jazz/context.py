@@ -4,13 +4,16 @@ A model that sees only past values cannot know which chord the next note will so
 whether a change is coming, or where the beat is. The conditioned model of notebook 2 gets,
 next to each value, the context of the step where the *next* event starts:
 
-    x_t = [one_hot(value_t), context_at(track, onset_t + duration_t, onset_t, tempo=tempo)]
+    x_t = [one_hot(value_t), context_at(track, onset_t + duration_t, onset_t, tempo=tempo, pace=pace)]
 
 so after sampling a value (and with it a duration), the generation loop computes the time
 reached, ``step = onset + duration``, and the context there with :func:`context_at`.
 The tempo (beats per minute) is the performance's: how busy a line can be depends on it
 (real solos below 120 bpm play about ten times as many inter-onsets under 0.2 beat as solos
-above 240 bpm), so the model is told its band.
+above 240 bpm), so the model is told its band. The tempo does not settle it: at the same tempo one player
+plays three times as many notes as another, so the model is also told the solo's *pace*,
+its notes per beat (:func:`solo_pace`); when generating, the pace of a typical player at
+that tempo (``helpers.jazz.data.typical_pace``) unless one is given.
 
 The model is also told where the line is: the pitch class of the last note played, relative
 to the root of the chord at ``step`` (with the value's slot and contour this fixes the
@@ -18,7 +21,7 @@ interval the next note makes), and how high that note lies against the middle of
 line's register (``centre``: the solo's median pitch in the data, the middle of the
 instrument's range when generating), so that it can turn a line before it drifts away.
 
-The context vector has ``N_CONTEXT`` = 104 float32 entries, in this order (:data:`PARTS`):
+The context vector has ``N_CONTEXT`` = 105 float32 entries, in this order (:data:`PARTS`):
 
 ==========  ====  ===========================================================================
 part        size  meaning
@@ -38,6 +41,8 @@ tempo          4  one-hot: the tempo band, below 120, 120-180, 180-240, 240 bpm 
                   (:data:`TEMPO_EDGES`)
 bpm            1  the tempo itself, in units of :data:`TEMPO_SCALE` = 200 bpm (inside a band,
                   how busy a line is still falls with the tempo)
+pace           1  the solo's notes per beat, in units of :data:`PACE_SCALE` = 4 (the same at
+                  every step of a solo)
 last_pc       12  one-hot: the last note's pitch class above the root of the chord at
                   ``step`` (zeros before the first note)
 height         5  one-hot: the last note minus ``centre``, in semitones: up to -9, -8..-3,
@@ -55,10 +60,11 @@ import numpy as np
 from .music import STEPS_PER_BAR, STEPS_PER_BEAT, Chord, Progression, parse_chord
 
 PARTS = (("chord", 12), ("next_chord", 12), ("next_root", 12), ("until_change", 17),
-         ("beat", 4), ("in_beat", 12), ("changed", 13), ("tempo", 4), ("bpm", 1), ("last_pc", 12), ("height", 5))
+         ("beat", 4), ("in_beat", 12), ("changed", 13), ("tempo", 4), ("bpm", 1), ("pace", 1), ("last_pc", 12), ("height", 5))
 HEIGHT_EDGES = (-8, -2, 3, 9)  # semitones from the centre: the lower edges of height bands 1..4
 TEMPO_EDGES = (120, 180, 240)  # bpm: the lower edges of the tempo bands 1, 2, 3
 TEMPO_SCALE = 200.0
+PACE_SCALE = 4.0
 SLICES = {}
 _start = 0
 for _name, _size in PARTS:
@@ -172,14 +178,25 @@ def tempo_band(tempo: float) -> int:
     return int(bisect_right(TEMPO_EDGES, float(tempo)))
 
 
+def solo_pace(durations, pitches) -> float:
+    """Notes per beat of a line: its notes (``pitches`` >= 0; -1 for rests) over the beats its
+    events last (``durations`` in steps)."""
+    durations, pitches = np.asarray(durations), np.asarray(pitches)
+    beats = durations.sum() / STEPS_PER_BEAT
+    if len(durations) != len(pitches) or not beats > 0:
+        raise ValueError(f"a pace needs one pitch per duration and a positive length, got "
+                         f"{len(pitches)} pitches for {len(durations)} durations lasting {beats} beats")
+    return float((pitches >= 0).sum() / beats)
+
+
 def context_at(track: ChordTrack, step: int, prev_step: int | None = None, *, tempo: float,
-               pitch: int | None = None, centre: float = 65.0) -> np.ndarray:
+               pace: float, pitch: int | None = None, centre: float = 65.0) -> np.ndarray:
     """The context of the event that starts at ``step``: (N_CONTEXT,) float32.
 
     track: the chords (:class:`ChordTrack`); step: where the next event starts, i.e. the
     onset of the value just sampled plus its duration; prev_step: that onset (the chord
     sounding there tells whether the chord changed in between), or None at the start;
-    tempo: beats per minute; pitch: the last note played (MIDI), None before the first
+    tempo: beats per minute; pace: notes per beat (:func:`solo_pace`); pitch: the last note played (MIDI), None before the first
     note; centre: the middle of the line's register. See the module docstring for the layout.
     """
     step = int(step)
@@ -202,6 +219,9 @@ def context_at(track: ChordTrack, step: int, prev_step: int | None = None, *, te
     out[SLICES["changed"].start + changed] = 1.0
     out[SLICES["tempo"].start + tempo_band(tempo)] = 1.0
     out[SLICES["bpm"].start] = float(tempo) / TEMPO_SCALE
+    if not pace >= 0:
+        raise ValueError(f"pace must be a number of notes per beat >= 0, got {pace}")
+    out[SLICES["pace"].start] = float(pace) / PACE_SCALE
     if pitch is not None and pitch >= 0:
         out[SLICES["last_pc"].start + (int(pitch) - chord.root) % 12] = 1.0
         out[SLICES["height"].start + int(bisect_right(HEIGHT_EDGES, int(pitch) - centre))] = 1.0
@@ -210,15 +230,16 @@ def context_at(track: ChordTrack, step: int, prev_step: int | None = None, *, te
 
 def event_contexts(track: ChordTrack, onsets, durations, tempo: float, pitches) -> np.ndarray:
     """(n, N_CONTEXT) float32: row ``t`` = ``context_at(track, onsets[t] + durations[t], onsets[t],
-    tempo=tempo, pitch=<the last note at or before t>, centre=<the median note>)``, the
+    tempo=tempo, pace=<the solo's pace>, pitch=<the last note at or before t>, centre=<the median note>)``, the
     context fed next to value ``t`` (that of the event after it). ``pitches``: -1 for rests."""
     pitches = np.asarray(pitches)
     notes = pitches[pitches >= 0]
     centre = float(np.median(notes)) if len(notes) else 65.0
+    pace = solo_pace(durations, pitches) if len(pitches) else 0.0
     rows, last = [], None
     for o, d, p in zip(onsets, durations, pitches):
         last = int(p) if p >= 0 else last
-        rows.append(context_at(track, int(o) + int(d), int(o), tempo=tempo, pitch=last, centre=centre))
+        rows.append(context_at(track, int(o) + int(d), int(o), tempo=tempo, pace=pace, pitch=last, centre=centre))
     return np.stack(rows) if rows else np.zeros((0, N_CONTEXT), np.float32)
 
 
@@ -233,6 +254,7 @@ def describe(context: np.ndarray) -> dict:
         hot = np.flatnonzero(context[SLICES[name]] > 0.5).tolist()
         out[name] = hot if name in ("chord", "next_chord") else (hot[0] if hot else None)
     out["bpm"] = round(float(context[SLICES["bpm"]][0]) * TEMPO_SCALE, 1)
+    out["pace"] = round(float(context[SLICES["pace"]][0]) * PACE_SCALE, 2)
     if out["until_change"] is not None:
         out["until_change"] = None if out["until_change"] == 16 else 3 * (out["until_change"] + 1)
     return out

@@ -158,6 +158,20 @@ def load_contexts(split: str) -> list[np.ndarray]:
     return list(_contexts(split))
 
 
+def typical_pace(tempo: float, window: float = 30.0) -> float:
+    """The pace of a typical player at ``tempo``: the median notes per beat
+    (``helpers.jazz.context.solo_pace``) of the training solos within ``window`` bpm of it."""
+    from .context import PACE_SCALE, SLICES
+
+    tempi = load_meta().set_index("melid")["avgtempo"].astype(float)
+    paces = [float(ctx[0, SLICES["pace"]][0]) * PACE_SCALE
+             for melid, ctx in zip(split_melids("train"), _contexts("train"))
+             if abs(tempi[melid] - float(tempo)) <= window]
+    if not paces:
+        raise ValueError(f"no training solo within {window} bpm of {tempo} bpm")
+    return float(np.median(paces))
+
+
 def load_solo(melid: int) -> Solo:
     """One solo's events as a :class:`helpers.jazz.music.Solo` (values in ``Solo.values``)."""
     rows = _solo_rows(melid)

@@ -2,7 +2,6 @@
 
 - rhythm as a listener hears it: :func:`rendered_iois` reads the inter-onsets of a rendered
   MIDI part, :func:`real_short_ioi_share` the real solos' performance timing at a tempo;
-  :func:`taught_short_share`, how busy the model would play if fed the real solos;
 - phrases: :func:`phrase_pitch_std` (pitch spread within 4-bar phrases), :func:`leap_share`;
 - harmony: :func:`chord_tone_share` (chord tones on strong and weak beats) and
   :func:`scale_fit` / :func:`shifted_chord_gain` (the same notes under their own chords and
@@ -174,33 +173,6 @@ def real_short_ioi_share(meta, tempo: float, window: float = 30.0) -> dict:
     shares = k[picks].sum(1) / n[picks].sum(1)
     return {"share": float(k.sum() / n.sum()), "solos": int(len(near)),
             "low": float(np.quantile(shares, 0.05)), "high": float(np.quantile(shares, 0.95))}
-
-
-def taught_short_share(model, sequences, contexts, steps_of, batch_size: int = 16) -> dict:
-    """Teacher forcing: the conditioned ``model`` reads real solos value by value, as in
-    training (its own samples never enter). ``{"expected", "actual", "values"}``: the mean
-    probability it gives to the next value lasting under 0.2 beat (at most :data:`SHORT`
-    steps), beside the share of such values in the solos, over ``values`` predictions.
-
-    sequences: id arrays; contexts: one ``(len(seq), N_CONTEXT)`` array each (as
-    :func:`helpers.jazz.data.load_contexts`); steps_of: ``(n_values,)`` steps per value.
-    Each solo is one row, padded at the end as :func:`helpers.jazz.sequences.sequence_nll`
-    pads them in its whole mode."""
-    from .sequences import next_value_windows, windows
-
-    sequences = [np.asarray(s) for s in sequences]
-    if not sequences or any(s.ndim != 1 or len(s) < 2 for s in sequences):
-        raise ValueError("taught_short_share needs at least one solo of 2 or more values")
-    if [len(c) for c in contexts] != [len(s) for s in sequences]:
-        raise ValueError("contexts must have one row per value of each solo")
-    short = np.asarray(steps_of) <= SHORT
-    T = max(len(s) for s in sequences) - 1
-    X, Y, W = next_value_windows(sequences, T, T)
-    C = windows([np.asarray(c, np.float32) for c in contexts], T, T, pad=True)[:, :-1]
-    probs = model.predict([X, C], batch_size=batch_size, verbose=0)
-    real = W > 0
-    expected, actual = probs[..., short].sum(-1)[real], short[Y[real]]
-    return {"expected": float(expected.mean()), "actual": float(actual.mean()), "values": int(actual.size)}
 
 
 # ------------------------------------------------------------- what a listener hears: phrases

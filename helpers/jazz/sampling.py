@@ -294,9 +294,11 @@ def improvise(LSTM_cell, densor, progression, sample, choruses: int = 3,
 
 def conditioned_sample(generate, sample, step, track, total_steps: int, first_id: int, steps_of,
                        temperature: float = TEMPERATURE, top_p: float = TOP_P, seed: int = 0, *,
-                       tempo: float, register: Register | None = None) -> np.ndarray:
+                       tempo: float, pace: float | None = None,
+                       register: Register | None = None) -> np.ndarray:
     """Ids from the conditioned model's numpy step (``helpers.jazz.model.ConditionedStep``)
-    over a chord track (``helpers.jazz.context.ChordTrack``) at ``tempo`` (bpm) until
+    over a chord track (``helpers.jazz.context.ChordTrack``) at ``tempo`` (bpm) and ``pace``
+    (notes per beat; default ``helpers.jazz.data.typical_pace(tempo)``) until
     ``total_steps`` are filled, kept in range by ``register`` (default: a :class:`Register`
     over the track, the alto's range, starting at pitch 65).
 
@@ -309,6 +311,9 @@ def conditioned_sample(generate, sample, step, track, total_steps: int, first_id
     """
     from .context import context_at
 
+    if pace is None:
+        from .data import typical_pace
+        pace = typical_pace(tempo)
     register = Register(track.chord_at) if register is None else register
     register.play(first_id)
     centre = (register.low + register.high) / 2
@@ -326,7 +331,7 @@ def conditioned_sample(generate, sample, step, track, total_steps: int, first_id
             raise RuntimeError(f"generate_with_context asked for more than total_steps = {total_steps} "
                                "contexts: the loop does not advance (after choosing a value, set onset "
                                "to position, where that value starts)")
-        return context_at(track, at, prev, tempo=tempo, pitch=register.pitch if register.played else None,
+        return context_at(track, at, prev, tempo=tempo, pace=pace, pitch=register.pitch if register.played else None,
                           centre=centre)
 
     draw = sampler(sample, temperature, top_p, np.random.default_rng(seed))
