@@ -158,13 +158,14 @@ def test_build_quantise_on_a_small_solo(build):
     assert solo.onsets[-1] == 96                        # the last note lands on its bar exactly
 
 
-def test_typical_pace_is_the_median_of_the_training_solos_near_the_tempo():
+def test_training_paces_and_the_typical_pace_near_a_tempo():
     """Notes per beat counted from the stored solos, not read back from the contexts."""
     meta = jazz_data.load_meta().set_index("melid")
     for tempo in (72, 250):
         solos = [jazz_data.load_solo(m) for m in jazz_data.split_melids("train")
                  if abs(float(meta.loc[m, "avgtempo"]) - tempo) <= 30]
         paces = [s.notes.sum() / (s.durations.sum() / 12) for s in solos]
+        assert np.allclose(jazz_data.training_paces(tempo), np.sort(paces), rtol=1e-5)
         assert jazz_data.typical_pace(tempo) == pytest.approx(np.median(paces), rel=1e-5)
     assert jazz_data.typical_pace(72) > 1.5 * jazz_data.typical_pace(250)   # ballads are busier
     with pytest.raises(ValueError, match="no training solo within 5 bpm of 500"):

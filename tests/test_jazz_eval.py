@@ -271,6 +271,16 @@ def test_real_timing_depends_on_the_tempo():
         measures.real_short_ioi_share(meta, 500, window=5)
 
 
+def test_pooled_share_of_generated_solos():
+    """Intervals pooled over solos: a long busy solo weighs more than a short sparse one."""
+    busy, sparse = np.r_[np.full(30, 0.1), np.full(10, 0.5)], np.full(10, 1.0)
+    got = measures.pooled_short_ioi_share([busy, sparse])
+    assert got["share"] == pytest.approx(30 / 50) and got["solos"] == 2
+    assert got["low"] <= got["share"] <= got["high"] and got["low"] < 0.5 < got["high"]
+    with pytest.raises(ValueError, match="at least one inter-onset"):
+        measures.pooled_short_ioi_share([busy, []])
+
+
 def test_phrase_measures():
     steps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 62, 64, 65, 67, 65, 64, 62]), [])
     leaps = music.Solo(np.arange(8) * 12, np.full(8, 12), np.array([60, 72, 60, 72, 60, 72, 60, 72]), [])

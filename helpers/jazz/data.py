@@ -158,9 +158,10 @@ def load_contexts(split: str) -> list[np.ndarray]:
     return list(_contexts(split))
 
 
-def typical_pace(tempo: float, window: float = 30.0) -> float:
-    """The pace of a typical player at ``tempo``: the median notes per beat
-    (``helpers.jazz.context.solo_pace``) of the training solos within ``window`` bpm of it."""
+def training_paces(tempo: float, window: float = 30.0) -> np.ndarray:
+    """The paces (notes per beat, ``helpers.jazz.context.solo_pace``) of the training solos
+    within ``window`` bpm of ``tempo``, ascending: how busy the players in the data play
+    at about that tempo."""
     from .context import PACE_SCALE, SLICES
 
     tempi = load_meta().set_index("melid")["avgtempo"].astype(float)
@@ -169,7 +170,12 @@ def typical_pace(tempo: float, window: float = 30.0) -> float:
              if abs(tempi[melid] - float(tempo)) <= window]
     if not paces:
         raise ValueError(f"no training solo within {window} bpm of {tempo} bpm")
-    return float(np.median(paces))
+    return np.sort(paces)
+
+
+def typical_pace(tempo: float, window: float = 30.0) -> float:
+    """The pace of a typical player at ``tempo``: the median of :func:`training_paces`."""
+    return float(np.median(training_paces(tempo, window)))
 
 
 def load_solo(melid: int) -> Solo:

@@ -1,7 +1,8 @@
 """How close generated solos come to real ones (notebook 2, sections 6 and 7).
 
 - rhythm as a listener hears it: :func:`rendered_iois` reads the inter-onsets of a rendered
-  MIDI part, :func:`real_short_ioi_share` the real solos' performance timing at a tempo;
+  MIDI part, :func:`real_short_ioi_share` the real solos' performance timing at a tempo,
+  :func:`pooled_short_ioi_share` the same measure over generated solos;
 - phrases: :func:`phrase_pitch_std` (pitch spread within 4-bar phrases), :func:`leap_share`;
 - harmony: :func:`chord_tone_share` (chord tones on strong and weak beats) and
   :func:`scale_fit` / :func:`shifted_chord_gain` (the same notes under their own chords and
@@ -168,10 +169,27 @@ def real_short_ioi_share(meta, tempo: float, window: float = 30.0) -> dict:
     near = meta[(meta["avgtempo"].astype(float) - float(tempo)).abs() <= window]
     if near.empty:
         raise ValueError(f"no real solo within {window} bpm of {tempo} bpm")
-    n, k = near["iois"].to_numpy(float), near["short_iois"].to_numpy(float)
-    picks = np.random.default_rng(0).integers(0, len(near), (1000, len(near)))
+    return _pooled(near["short_iois"].to_numpy(float), near["iois"].to_numpy(float))
+
+
+def pooled_short_ioi_share(solos_iois) -> dict:
+    """The share of inter-onsets under 0.2 beat over several solos, their intervals pooled
+    (``solos_iois``: one array of inter-onsets in beats per solo, e.g. from
+    :func:`rendered_iois`), with the spread of :func:`real_short_ioi_share`:
+    ``{"share", "solos", "low", "high"}``."""
+    solos_iois = [np.asarray(x, dtype=float) for x in solos_iois]
+    if not solos_iois or not all(x.size for x in solos_iois):
+        raise ValueError("every solo needs at least one inter-onset interval")
+    return _pooled(np.array([np.sum(x < SHORT_IOI) for x in solos_iois], float),
+                   np.array([x.size for x in solos_iois], float))
+
+
+def _pooled(k, n) -> dict:
+    """Pooled share ``sum(k) / sum(n)`` and the middle 90 % of it over the solos resampled
+    with replacement (1000 times, seed 0)."""
+    picks = np.random.default_rng(0).integers(0, len(n), (1000, len(n)))
     shares = k[picks].sum(1) / n[picks].sum(1)
-    return {"share": float(k.sum() / n.sum()), "solos": int(len(near)),
+    return {"share": float(k.sum() / n.sum()), "solos": int(len(n)),
             "low": float(np.quantile(shares, 0.05)), "high": float(np.quantile(shares, 0.95))}
 
 
