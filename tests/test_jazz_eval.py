@@ -267,6 +267,7 @@ def test_real_timing_depends_on_the_tempo():
     slow, fast = measures.real_short_ioi_share(meta, 80), measures.real_short_ioi_share(meta, 260)
     assert slow["low"] <= slow["share"] <= slow["high"] and slow["solos"] >= 20
     assert slow["low"] > 5 * fast["high"]
+    assert slow["one_low"] < slow["low"] and slow["one_high"] > slow["high"]   # one solo varies more
     with pytest.raises(ValueError, match="no real solo within 5 bpm of 500"):
         measures.real_short_ioi_share(meta, 500, window=5)
 

@@ -163,13 +163,16 @@ def short_ioi_share(iois, threshold: float = SHORT_IOI) -> float:
 def real_short_ioi_share(meta, tempo: float, window: float = 30.0) -> dict:
     """The real solos' share of inter-onsets under 0.2 beat at ``tempo`` ± ``window`` bpm,
     from their performance timing (``meta``: :func:`helpers.jazz.data.load_meta`, columns
-    ``avgtempo``, ``iois``, ``short_iois``): ``{"share", "solos", "low", "high"}``, where
-    ``low``..``high`` is the middle 90 % of the pooled share over the solos resampled with
-    replacement (1000 times, seed 0): the spread between real solos at that tempo."""
+    ``avgtempo``, ``iois``, ``short_iois``): ``{"share", "solos", "low", "high", "one_low",
+    "one_high"}``, where ``low``..``high`` is the middle 90 % of the pooled share over the
+    solos resampled with replacement (1000 times, seed 0), and ``one_low``..``one_high`` the
+    middle 90 % of the share of one solo: how far a single solo may lie from the pool."""
     near = meta[(meta["avgtempo"].astype(float) - float(tempo)).abs() <= window]
     if near.empty:
         raise ValueError(f"no real solo within {window} bpm of {tempo} bpm")
-    return _pooled(near["short_iois"].to_numpy(float), near["iois"].to_numpy(float))
+    k, n = near["short_iois"].to_numpy(float), near["iois"].to_numpy(float)
+    one = np.quantile(k / n, [0.05, 0.95])
+    return {**_pooled(k, n), "one_low": float(one[0]), "one_high": float(one[1])}
 
 
 def pooled_short_ioi_share(solos_iois) -> dict:
