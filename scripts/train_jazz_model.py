@@ -104,8 +104,10 @@ def rhythm_error(model, seed: int = 0) -> dict:
     """How far the model's rhythm, as a listener hears it, lies from the validation players'.
 
     One solo per validation solo, as long as it, over its chords, at its tempo and its pace
-    (notes per beat, ``helpers.jazz.context.solo_pace``), rendered to MIDI with swing; per tempo band (``helpers.jazz.context.TEMPO_EDGES``), the pooled share
-    of inter-onsets under 0.2 beat against the real validation solos' (performance timing).
+    (notes per beat, ``helpers.jazz.context.solo_pace``), rendered to MIDI with swing; per
+    tempo band (``helpers.jazz.context.TEMPO_EDGES``), the pooled share of inter-onsets under
+    0.2 beat (``helpers.jazz.measures.pooled_short_ioi_share``) against the real validation
+    solos' (performance timing).
     Returns ``{"error": mean over bands of |generated - real|, "bands": {...}}``.
     """
     from helpers.instructor.graded.jazz import generate_with_context, sample_with_temperature
@@ -116,7 +118,7 @@ def rhythm_error(model, seed: int = 0) -> dict:
     meta = jazz_data.load_meta().set_index("melid")
     step, steps_of = ConditionedStep(model), jazz_data.value_steps()
     first_id = int(jazz_data.to_ids(["rest:12"])[0])
-    pooled = {}
+    generated, real_solos = {}, {}
     for k, melid in enumerate(jazz_data.split_melids("validation")):
         tempo = float(meta.loc[melid, "avgtempo"])
         real = jazz_data.load_solo(melid)
@@ -128,9 +130,11 @@ def rhythm_error(model, seed: int = 0) -> dict:
         solo, _ = sampling.realise_over(ids, shifted.chord_at, total)
         iois = measures.rendered_iois(music.to_midi(solo, tempo=tempo, progression=sampling.TrackChanges(
             shifted.chord_at, total)), tempo)
-        band = pooled.setdefault(tempo_band(tempo), np.zeros(4))
-        band += [np.sum(iois < measures.SHORT_IOI), len(iois), meta.loc[melid, "short_iois"], meta.loc[melid, "iois"]]
-    bands = {str(b): {"generated": float(x[0] / x[1]), "real": float(x[2] / x[3])} for b, x in sorted(pooled.items())}
+        generated.setdefault(tempo_band(tempo), []).append(iois)
+        real_solos.setdefault(tempo_band(tempo), []).append(melid)
+    bands = {str(b): {"generated": measures.pooled_short_ioi_share(generated[b])["share"],
+                      "real": float(meta.loc[real_solos[b], "short_iois"].sum() / meta.loc[real_solos[b], "iois"].sum())}
+             for b in sorted(generated)}
     return {"error": float(np.mean([abs(b["generated"] - b["real"]) for b in bands.values()])), "bands": bands}
 
 
